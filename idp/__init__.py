@@ -1,0 +1,37 @@
+"""The OpenID Provider « Mes démarches emploi et formation professionnelle»."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from shared.config import check_production
+from shared.web import init_common
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    from idp.config import settings
+
+    app.config.update(settings(app.instance_path))
+    app.config.update(config or {})
+    check_production(app.config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    from idp.extensions import db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    limiter.init_app(app)
+    init_common(app)
+
+    from idp import auth, cli, messages
+
+    app.jinja_env.globals["messages"] = messages
+    from idp.views import account, activation, altcha, home, legal, login, password_reset, signup
+
+    auth.init_app(app)
+    for module in (home, signup, activation, login, password_reset, account, legal, altcha):
+        app.register_blueprint(module.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,90 @@
+"""Who is logged in: the session token in the signed cookie, checked against the database."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from werkzeug.wrappers import Response
+
+from idp import messages
+from idp.extensions import db
+from idp.models import Account, UserSession
+from idp.services import sessions
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_user)
+
+    @app.context_processor
+    def inject_account() -> dict[str, Any]:
+        return {"current_account": current_account()}
+
+
+def client_ip() -> str | None:
+    return request.remote_addr
+
+
+def _load_user() -> None:
+    g.user_session = None
+    token = session.get("sid")
+    if not token or request.path.startswith("/static/"):
+        return
+    user_session = sessions.load_session(
+        db.session,
+        token,
+        current_app.config["SESSION_IDLE_TIMEOUT"],
+        current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
+    )
+    if user_session is None:
+        session.pop("sid", None)
+        g.session_expired = True
+        return
+    g.user_session = user_session
+
+
+def current_session() -> UserSession | None:
+    return cast(UserSession | None, g.get("user_session"))
+
+
+def current_account() -> Account | None:
+    user_session = current_session()
+    return user_session.account if user_session else None
+
+
+def log_in(account: Account) -> None:
+    """A fresh cookie session (no fixation: nothing from before the login survives) and a new token."""
+    session.clear()
+    session["sid"] = sessions.start_session(db.session, account, client_ip())
+    session.permanent = False
+
+
+def log_out() -> None:
+    token = session.get("sid")
+    if token:
+        sessions.end_session(db.session, token)
+    session.clear()
+
+
+def login_required(view: F) -> F:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_account() is None:
+            flash(messages.SESSION_EXPIRED if g.get("session_expired") else messages.LOGIN_REQUIRED, "info")
+            return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only paths of this site: an open redirect would turn the login page into a phishing tool."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def redirect_next(default_endpoint: str = "home.index") -> Response:
+    return redirect(safe_next(request.args.get("next"), url_for(default_endpoint)))

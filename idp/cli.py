@@ -1,0 +1,162 @@
+"""Operators' commands: `flask --app idp accounts|outbox|directory|demo …`."""
+
+import json
+import sys
+import time
+from typing import NoReturn
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from idp import messages
+from idp.extensions import db
+from idp.models import Account, AccountStatus, AuditEventType, Civilite, OutboxMessage
+from idp.services import audit
+from idp.services.accounts import SignUp, create_account, find_account_by_email
+from idp.services.directory import find_establishment
+from idp.services.passwords import hash_password, password_problems
+from shared.identifiers import siret_error
+from shared.outbox import deliver_due
+
+accounts_cli = AppGroup("accounts", help="Comptes des utilisateurs.")
+outbox_cli = AppGroup("outbox", help="Envoi des e-mails en attente.")
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(1)
+
+
+def init_app(app: Flask) -> None:
+    from idp.demo import demo_cli
+    from idp.directory_import import directory_cli
+
+    for group in (accounts_cli, outbox_cli, directory_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+@accounts_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--civilite", type=click.Choice(["M", "Mme"]), required=True)
+@click.option("--nom", required=True)
+@click.option("--prenom", required=True)
+@click.option("--siret", required=True)
+@click.option("--telephone", default=None)
+@click.option("--active", is_flag=True, help="Compte déjà activé (sans e-mail d'activation).")
+def create(
+    email: str, password: str, civilite: str, nom: str, prenom: str, siret: str, telephone: str | None, active: bool
+) -> None:
+    """Créer un compte, avec les mêmes règles que l'inscription."""
+    from idp.forms.fields import NAME_PATTERN, normalize_phone
+
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError:
+        fail(messages.EMAIL_INVALID)
+    if find_account_by_email(db.session, email):
+        fail("un compte existe déjà avec cette adresse électronique.")
+    if problems := password_problems(password, email):
+        fail(" ".join(problems))
+    for value in (nom, prenom):
+        if not value.strip() or len(value) > 100 or not NAME_PATTERN.match(value):
+            fail(messages.NAME_INVALID)
+    if error := siret_error(siret):
+        fail(error)
+    establishment = find_establishment(db.session, siret)
+    if establishment is None:
+        fail(messages.ESTABLISHMENT_UNKNOWN)
+    if establishment.closed:
+        fail(messages.ESTABLISHMENT_CLOSED)
+    phone = None
+    if telephone:
+        phone = normalize_phone(telephone)
+        if phone is None:
+            fail(messages.PHONE_INVALID)
+    data = SignUp(
+        establishment.siret, email, hash_password(password), Civilite(civilite), nom.strip(), prenom.strip(), phone
+    )
+    account = create_account(db.session, data, active=active)
+    click.echo(f"Compte créé : {account.email} ({'actif' if account.is_active else 'en attente d activation'})")
+
+
+def _account_or_fail(email: str) -> Account:
+    account = find_account_by_email(db.session, email)
+    if account is None:
+        fail(f"aucun compte n'a l'adresse {email}.")
+    return account
+
+
+@accounts_cli.command("disable")
+@click.argument("email")
+def disable(email: str) -> None:
+    """Désactiver un compte : il ne peut plus se connecter, ses sessions sont fermées."""
+    from idp.services.sessions import end_other_sessions
+
+    account = _account_or_fail(email)
+    account.status = AccountStatus.DISABLED
+    end_other_sessions(db.session, account)
+    audit.record(db.session, AuditEventType.DISABLED, account.id, None, by="operator")
+    db.session.commit()
+    click.echo(f"Compte désactivé : {account.email}")
+
+
+@accounts_cli.command("enable")
+@click.argument("email")
+def enable(email: str) -> None:
+    """Réactiver un compte désactivé."""
+    account = _account_or_fail(email)
+    account.status = AccountStatus.ACTIVE if account.activated_at else AccountStatus.PENDING
+    audit.record(db.session, AuditEventType.ENABLED, account.id, None, by="operator")
+    db.session.commit()
+    click.echo(f"Compte réactivé : {account.email}")
+
+
+@accounts_cli.command("show")
+@click.argument("email")
+def show(email: str) -> None:
+    """Afficher un compte (en JSON)."""
+    account = _account_or_fail(email)
+    click.echo(
+        json.dumps(
+            {
+                "email": account.email,
+                "statut": account.status.value,
+                "civilite": account.civilite.label,
+                "nom": account.nom,
+                "prenom": account.prenom,
+                "telephone": account.telephone,
+                "siret": account.siret,
+                "etablissement": account.establishment.name,
+                "cree_le": account.created_at.isoformat(),
+                "active_le": account.activated_at.isoformat() if account.activated_at else None,
+                "derniere_connexion": account.last_login_at.isoformat() if account.last_login_at else None,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+
+
+@outbox_cli.command("send")
+def send() -> None:
+    """Envoyer une fois les e-mails dus."""
+    click.echo(f"{_deliver()} e-mail(s) envoyé(s).")
+
+
+@outbox_cli.command("work")
+@click.option("--interval", default=1.0, help="Secondes entre deux passages.")
+def work(interval: float) -> None:
+    """Envoyer les e-mails en continu (le processus d'envoi des e-mails)."""
+    click.echo("Envoi des e-mails en attente… (Ctrl-C pour arrêter)")
+    while True:
+        _deliver()
+        db.session.remove()
+        time.sleep(interval)
+
+
+def _deliver() -> int:
+    config = current_app.config
+    return deliver_due(db.session, OutboxMessage, config["SMTP_HOST"], config["SMTP_PORT"], config["MAIL_SENDER"])

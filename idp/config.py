@@ -1,0 +1,26 @@
+"""Settings of the identity provider."""
+
+import os
+from datetime import timedelta
+from typing import Any
+
+from shared.config import base_settings
+
+
+def settings(instance_path: str) -> dict[str, Any]:
+    values = base_settings(instance_path, "idp.sqlite3", cookie_name="idp_session")
+    values.update(
+        PUBLIC_URL=os.environ.get("IDP_PUBLIC_URL", "http://127.0.0.1:5000"),
+        ACTIVATION_LINK_LIFETIME=timedelta(hours=24),
+        PASSWORD_RESET_LINK_LIFETIME=timedelta(minutes=60),
+        EMAIL_CHANGE_LINK_LIFETIME=timedelta(hours=24),
+        SESSION_IDLE_TIMEOUT=timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))),
+        SESSION_ABSOLUTE_TIMEOUT=timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))),
+        # The ALTCHA proof of work: about a second of a phone's CPU, nothing for a person to do.
+        ALTCHA_MAX_NUMBER=int(os.environ.get("ALTCHA_MAX_NUMBER", "100000")),
+        ALTCHA_ENABLED=True,
+        RATELIMIT_SIGNUP="10 per minute;60 per hour",
+        RATELIMIT_LOGIN="30 per minute;300 per hour",
+        RATELIMIT_MAIL="5 per minute;30 per hour",
+    )
+    return values

@@ -1,0 +1,1 @@
+"""WTForms forms, one module per feature; every message comes from idp.messages."""

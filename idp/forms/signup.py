@@ -1,0 +1,30 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import DataRequired
+
+from idp import messages
+from idp.forms.fields import (
+    civilite_field,
+    email_field,
+    name_field,
+    new_password_fields,
+    phone_field,
+    strip,
+)
+
+
+class ChooseEstablishmentForm(FlaskForm):
+    siret = HiddenField("SIRET", filters=[strip], validators=[DataRequired(messages.ESTABLISHMENT_REQUIRED)])
+
+
+class CredentialsForm(FlaskForm):
+    email = email_field("Email")
+    password, confirm = new_password_fields(email_field="email")
+
+
+class CoordonneesForm(FlaskForm):
+    civilite = civilite_field()
+    nom = name_field("Nom")
+    prenom = name_field("Prénom")
+    telephone = phone_field()
+    altcha = StringField("Confirmez que vous n'êtes pas une machine")

@@ -1,0 +1,41 @@
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from idp.extensions import db
+from shared.clock import utcnow
+
+
+class AuditEventType(enum.StrEnum):
+    SIGNUP = "account:signup"
+    SIGNUP_EXISTING_EMAIL = "account:signup:existing_email"
+    ACTIVATION = "account:activation"
+    ACTIVATION_LINK_SENT = "account:activation:link_sent"
+    LOGIN_SUCCESS = "account:login:success"
+    LOGIN_FAILURE = "account:login:failure"
+    LOGIN_BLOCKED = "account:login:blocked"
+    LOGIN_INACTIVE = "account:login:inactive"
+    LOGOUT = "account:logout"
+    PASSWORD_RESET_REQUESTED = "account:password:reset_requested"
+    PASSWORD_RESET = "account:password:reset"
+    PASSWORD_CHANGED = "account:password:changed"
+    EMAIL_CHANGE_REQUESTED = "account:email:change_requested"
+    EMAIL_CHANGED = "account:email:changed"
+    PROFILE_UPDATED = "account:profile:updated"
+    DISABLED = "account:disabled"
+    ENABLED = "account:enabled"
+    BAD_LINK = "account:link:refused"
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined]
+    """A security event: what, when, which account, from which address. Never a password or a token."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    event: Mapped[AuditEventType] = mapped_column(Enum(AuditEventType, native_enum=False, length=64), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

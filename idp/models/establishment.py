@@ -1,0 +1,46 @@
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from idp.extensions import db
+from shared.clock import utcnow
+
+
+class Company(db.Model):  # type: ignore[name-defined]
+    """A legal unit (unité légale) of the SIRENE directory: the "entreprise", identified by its SIREN."""
+
+    siren: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class Establishment(db.Model):  # type: ignore[name-defined]
+    """An establishment (établissement) of the SIRENE directory, identified by its SIRET."""
+
+    siret: Mapped[str] = mapped_column(String(14), primary_key=True)
+    siren: Mapped[str] = mapped_column(String(9), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    # Upper-case, accents removed: what name searches compare against.
+    search_name: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    headquarters: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        # On PostgreSQL a trigram index makes "contains" searches fast on tens of millions of rows.
+        Index(
+            "ix_establishment_search_name_trgm",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
+    )
+
+    @property
+    def closed(self) -> bool:
+        return not self.active

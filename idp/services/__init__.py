@@ -1,0 +1,1 @@
+"""Domain logic: plain functions taking plain arguments, raising the exceptions declared beside them."""

@@ -1,0 +1,121 @@
+"""Sign-up and activation of accounts."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from idp.models import Account, AccountStatus, AuditEventType, Civilite, LinkPurpose
+from idp.services import audit, links, mails
+from shared.clock import utcnow
+from shared.db import DbSession
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """What the three steps of the sign-up wizard collected."""
+
+    siret: str
+    email: str
+    password_hash: str
+    civilite: Civilite
+    nom: str
+    prenom: str
+    telephone: str | None
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_account_by_email(session: DbSession, email: str) -> Account | None:
+    return session.scalar(select(Account).where(Account.email == normalize_email(email)))
+
+
+def sign_up(session: DbSession, data: SignUp, ip: str | None = None) -> Account | None:
+    """Create a pending account and queue its activation e-mail.
+
+    An address that already has an account gets an e-mail telling its owner so, and the caller shows
+    the same page as for a new account: nobody learns which addresses are registered.
+    Returns the new account, or None when the address was taken.
+    """
+    existing = find_account_by_email(session, data.email)
+    if existing is not None:
+        mails.send_already_registered(session, existing)
+        audit.record(session, AuditEventType.SIGNUP_EXISTING_EMAIL, existing.id, ip)
+        session.commit()
+        return None
+    account = Account(
+        email=normalize_email(data.email),
+        password_hash=data.password_hash,
+        civilite=data.civilite,
+        nom=data.nom,
+        prenom=data.prenom,
+        telephone=data.telephone,
+        siret=data.siret,
+    )
+    session.add(account)
+    try:
+        session.flush()
+    except IntegrityError:  # the same address signed up twice at the same instant
+        session.rollback()
+        return sign_up(session, data, ip)
+    send_activation_link(session, account)
+    audit.record(session, AuditEventType.SIGNUP, account.id, ip, siret=data.siret)
+    session.commit()
+    return account
+
+
+def send_activation_link(session: DbSession, account: Account) -> None:
+    token = links.issue_link(session, account, LinkPurpose.ACTIVATION, current_app.config["ACTIVATION_LINK_LIFETIME"])
+    mails.send_activation(session, account, token)
+
+
+def resend_activation(session: DbSession, email: str, ip: str | None = None) -> None:
+    """A new activation link, for a pending account only; silent for any other address."""
+    account = find_account_by_email(session, email)
+    if account is None or account.status is not AccountStatus.PENDING:
+        return
+    links.void_links(session, account, LinkPurpose.ACTIVATION)
+    send_activation_link(session, account)
+    audit.record(session, AuditEventType.ACTIVATION_LINK_SENT, account.id, ip)
+    session.commit()
+
+
+def check_activation(session: DbSession, token: str) -> Account:
+    """The account a genuine, unused, unexpired activation link is for (raises links.LinkError)."""
+    return links.check_link(session, token, LinkPurpose.ACTIVATION).account
+
+
+def activate(session: DbSession, token: str, ip: str | None = None) -> Account:
+    link = links.consume_link(session, token, LinkPurpose.ACTIVATION)
+    account = link.account
+    if account.status is AccountStatus.PENDING:
+        account.status = AccountStatus.ACTIVE
+        account.activated_at = utcnow()
+    audit.record(session, AuditEventType.ACTIVATION, account.id, ip)
+    session.commit()
+    return account
+
+
+def create_account(session: DbSession, data: SignUp, active: bool = False, send_mail: bool = True) -> Account:
+    """Operators' creation (CLI, demo data): the same rules as sign-up, no e-mail enumeration concern."""
+    account = Account(
+        email=normalize_email(data.email),
+        password_hash=data.password_hash,
+        civilite=data.civilite,
+        nom=data.nom,
+        prenom=data.prenom,
+        telephone=data.telephone,
+        siret=data.siret,
+        status=AccountStatus.ACTIVE if active else AccountStatus.PENDING,
+        activated_at=utcnow() if active else None,
+    )
+    session.add(account)
+    session.flush()
+    if not active and send_mail:
+        send_activation_link(session, account)
+    audit.record(session, AuditEventType.SIGNUP, account.id, None, siret=data.siret, by="operator")
+    session.commit()
+    return account

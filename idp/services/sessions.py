@@ -1,0 +1,64 @@
+"""Server-side login sessions: the browser holds a random token, the database knows its hash.
+
+Keeping sessions in the database lets a logout, a password change or an operator end them for
+real, and every worker of every instance sees the same thing.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from idp.models import Account, UserSession
+from shared.clock import utcnow
+from shared.db import DbSession
+
+TOUCH_INTERVAL = timedelta(minutes=1)  # write last_seen_at at most once a minute per session
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: DbSession, account: Account, ip: str | None) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(UserSession(token_hash=_hash(token), account=account, ip=ip))
+    session.commit()
+    return token
+
+
+def load_session(session: DbSession, token: str, idle: timedelta, absolute: timedelta) -> UserSession | None:
+    """The live session for this token; an idle or too old one is ended and None returned."""
+    user_session = session.scalar(
+        select(UserSession).where(UserSession.token_hash == _hash(token), UserSession.ended_at.is_(None))
+    )
+    if user_session is None:
+        return None
+    now = utcnow()
+    if now - user_session.last_seen_at > idle or now - user_session.created_at > absolute:
+        user_session.ended_at = now
+        session.commit()
+        return None
+    if not user_session.account.is_active:
+        return None
+    if now - user_session.last_seen_at > TOUCH_INTERVAL:
+        user_session.last_seen_at = now
+        session.commit()
+    return user_session
+
+
+def end_session(session: DbSession, token: str) -> UserSession | None:
+    user_session = session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
+    if user_session is not None and user_session.ended_at is None:
+        user_session.ended_at = utcnow()
+        session.commit()
+    return user_session
+
+
+def end_other_sessions(session: DbSession, account: Account, keep: UserSession | None = None) -> None:
+    """End every session of the account but `keep` (in the caller's transaction)."""
+    query = update(UserSession).where(UserSession.account_id == account.id, UserSession.ended_at.is_(None))
+    if keep is not None:
+        query = query.where(UserSession.id != keep.id)
+    session.execute(query.values(ended_at=utcnow()).execution_options(synchronize_session=False))

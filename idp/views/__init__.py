@@ -1,0 +1,1 @@
+"""One module = one blueprint = one feature."""

@@ -1,0 +1,53 @@
+"""« Connectez-vous » and logout."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from idp import messages
+from idp.auth import client_ip, current_account, log_in, log_out, redirect_next
+from idp.extensions import configured_limit, db, limiter
+from idp.forms.login import LoginForm
+from idp.models import AuditEventType
+from idp.services import audit, authentication
+from idp.services.accounts import resend_activation
+from shared.clock import in_paris
+
+bp = Blueprint("login", __name__)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"])
+def login() -> Response | str | tuple[str, int]:
+    if current_account() is not None and request.method == "GET":
+        return redirect_next()
+    form = LoginForm(data={"email": request.args.get("login_hint", "")} if request.method == "GET" else None)
+    error = None
+    if form.validate_on_submit():
+        try:
+            account = authentication.authenticate(db.session, form.email.data, form.password.data, client_ip())
+        except authentication.LoginBlocked as blocked:
+            error = messages.LOGIN_BLOCKED.format(until=in_paris(blocked.until).strftime("%Hh%M"))
+        except authentication.AccountNotActivated as pending:
+            resend_activation(db.session, pending.account.email, client_ip())
+            error = messages.LOGIN_NOT_ACTIVATED
+        except authentication.AccountDisabled:
+            error = messages.LOGIN_DISABLED
+        except authentication.InvalidCredentials:
+            error = messages.LOGIN_FAILED
+        else:
+            log_in(account)
+            return redirect_next()
+    status = 422 if (error or form.errors) else 200
+    html = render_template("login/login.html", form=form, error=error, form_has_errors=status == 422)
+    return html, status
+
+
+@bp.post("/deconnexion")
+def logout() -> Response:
+    account = current_account()
+    if account is not None:
+        audit.record(db.session, AuditEventType.LOGOUT, account.id, client_ip())
+        db.session.commit()
+    log_out()
+    flash(messages.LOGGED_OUT, "success")
+    return redirect(url_for("login.login"))

@@ -1,0 +1,117 @@
+"""« Se créer un compte »: establishment, connection details, contact details — then the e-mail.
+
+The wizard keeps its progress in the signed session cookie (the password only as its hash) and
+writes nothing to the database before the last step, so a step lost never leaves half an account.
+"""
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from idp import messages
+from idp.auth import client_ip
+from idp.extensions import configured_limit, db, limiter
+from idp.forms.signup import ChooseEstablishmentForm, CoordonneesForm, CredentialsForm
+from idp.models import Civilite
+from idp.services.accounts import SignUp, sign_up
+from idp.services.directory import find_establishment, search_establishments
+from idp.services.passwords import hash_password
+from idp.views.altcha import is_human
+
+bp = Blueprint("signup", __name__, url_prefix="/inscription")
+
+STATE = "signup"
+
+
+def _state() -> dict[str, Any]:
+    return dict(session.get(STATE) or {})
+
+
+def _save(**values: Any) -> None:
+    session[STATE] = {**_state(), **values}
+
+
+def _lost() -> Response:
+    flash(messages.SIGNUP_SESSION_LOST, "warning")
+    return redirect(url_for("signup.establishment"))
+
+
+@bp.get("")
+def establishment() -> str:
+    query = request.args.get("q", "").strip()[:200]
+    result = search_establishments(db.session, query) if query else None
+    return render_template(
+        "signup/establishment.html", query=query, result=result, choose_form=ChooseEstablishmentForm()
+    )
+
+
+@bp.post("/etablissement")
+def choose_establishment() -> Response | tuple[str, int]:
+    form = ChooseEstablishmentForm()
+    found = find_establishment(db.session, form.siret.data or "") if form.validate_on_submit() else None
+    if found is None or found.closed:
+        error = messages.ESTABLISHMENT_CLOSED if found else messages.ESTABLISHMENT_UNKNOWN
+        return render_template(
+            "signup/establishment.html", query="", result=None, choose_form=form, choose_error=error
+        ), 422
+    session[STATE] = {"siret": found.siret}
+    return redirect(url_for("signup.credentials"))
+
+
+@bp.route("/identifiants", methods=["GET", "POST"])
+def credentials() -> Response | str | tuple[str, int]:
+    state = _state()
+    if "siret" not in state:
+        return _lost()
+    form = CredentialsForm(data={"email": state.get("email")} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        _save(email=form.email.data, password_hash=hash_password(form.password.data))
+        return redirect(url_for("signup.coordonnees"))
+    return _render_step("signup/credentials.html", form, state)
+
+
+@bp.route("/coordonnees", methods=["GET", "POST"])
+@limiter.limit(configured_limit("RATELIMIT_SIGNUP"), methods=["POST"])
+def coordonnees() -> Response | str | tuple[str, int]:
+    state = _state()
+    if not {"siret", "email", "password_hash"} <= state.keys():
+        return _lost()
+    form = CoordonneesForm()
+    if form.validate_on_submit():
+        if is_human(form.altcha.data):
+            data = SignUp(
+                siret=state["siret"],
+                email=state["email"],
+                password_hash=state["password_hash"],
+                civilite=Civilite(form.civilite.data),
+                nom=form.nom.data,
+                prenom=form.prenom.data,
+                telephone=form.telephone.data,
+            )
+            sign_up(db.session, data, client_ip())
+            session.pop(STATE, None)
+            session["signup_done"] = data.email
+            return redirect(url_for("signup.check_mailbox"))
+        form.altcha.errors = [messages.BOT_CHECK_FAILED]
+    return _render_step("signup/coordonnees.html", form, state)
+
+
+@bp.get("/verifiez-votre-boite-mail")
+def check_mailbox() -> str:
+    return render_template("signup/check_mailbox.html", email=session.get("signup_done"))
+
+
+def _render_step(template: str, form: Any, state: dict[str, Any]) -> str | tuple[str, int]:
+    found = find_establishment(db.session, state["siret"])
+    if found is None:
+        session.pop(STATE, None)
+        return render_template(
+            "signup/establishment.html",
+            query="",
+            result=None,
+            choose_form=ChooseEstablishmentForm(),
+            choose_error=messages.ESTABLISHMENT_UNKNOWN,
+        ), 422
+    html = render_template(template, form=form, establishment=found, form_has_errors=bool(form.errors))
+    return (html, 422) if form.errors else html

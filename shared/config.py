@@ -1,0 +1,49 @@
+"""Settings shared by every app: read from the environment, safe for development, strict in production."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Raised at start-up when production settings would be insecure."""
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def base_settings(instance_path: str, database_file: str, cookie_name: str) -> dict[str, Any]:
+    """Development defaults overridden by environment variables.
+
+    Browsers do not separate cookies by port, so each app names its session cookie differently.
+    """
+    production = os.environ.get("APP_ENV", "development") == "production"
+    return {
+        "ENV_PRODUCTION": production,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or ("" if production else "dev-only-not-secret"),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / database_file}",
+        "SESSION_COOKIE_NAME": cookie_name,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session: no expired forms mid-sign-up
+        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Mes Démarches <no-reply@emploi.gouv.fr>"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": True,
+    }
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse to start a production app that would run with a guessable key or an embedded database."""
+    if not config.get("ENV_PRODUCTION"):
+        return
+    if not config.get("SECRET_KEY"):
+        raise UnsafeConfiguration("SECRET_KEY must be set in production.")
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        raise UnsafeConfiguration("Production needs PostgreSQL (DATABASE_URL), not SQLite.")

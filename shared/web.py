@@ -1,0 +1,145 @@
+"""init_common(app): what every app's web layer does the same way.
+
+CSRF on every form, security headers on every response, French error pages, DSFR assets served
+from node_modules (installed by npm, never committed), Jinja in strict mode with French filters.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_date, format_datetime
+from flask import Blueprint, Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from werkzeug.exceptions import HTTPException
+
+from shared.clock import in_paris
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+NODE_MODULES = REPOSITORY / "node_modules"
+
+csrf = CSRFProtect()
+
+# No inline script or style anywhere: every script is a file served by the app itself.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+ERROR_TITLES = {
+    400: "Requête incorrecte",
+    403: "Accès refusé",
+    404: "Page non trouvée",
+    405: "Méthode non autorisée",
+    413: "Envoi trop volumineux",
+    429: "Trop de demandes",
+    500: "Erreur inattendue",
+}
+ERROR_TEXTS = {
+    400: "La demande n'a pas pu être traitée. Revenez à la page précédente et réessayez.",
+    403: "Vous n'avez pas les droits nécessaires pour accéder à cette page.",
+    404: "La page que vous cherchez est introuvable. Vérifiez l'adresse saisie.",
+    405: "Cette page ne peut pas être utilisée de cette façon.",
+    413: "Le contenu envoyé est trop volumineux.",
+    429: "Vous avez fait trop de demandes en peu de temps. Patientez quelques minutes avant de réessayer.",
+    500: "Une erreur inattendue s'est produite. L'équipe technique a été prévenue ; réessayez plus tard.",
+}
+CSRF_TEXT = (
+    "Votre session a expiré ou le formulaire a déjà été envoyé. "
+    "Revenez à la page précédente, rechargez-la et réessayez."
+)
+
+
+def init_common(app: Flask) -> None:
+    """Wire CSRF, headers, error pages, templates and DSFR assets into an app."""
+    csrf.init_app(app)
+    app.jinja_env.undefined = StrictUndefined
+    app.jinja_loader = ChoiceLoader(
+        [app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))]  # type: ignore[list-item]
+    )
+    app.jinja_env.filters["date_fr"] = lambda value: format_date(value, "dd/MM/yyyy", locale="fr_FR")
+    app.jinja_env.filters["datetime_fr"] = lambda value: format_datetime(
+        in_paris(value), "dd/MM/yyyy 'à' HH'h'mm", locale="fr_FR"
+    )
+    app.register_blueprint(_assets_blueprint())
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def _assets_blueprint() -> Blueprint:
+    assets = Blueprint("assets", __name__, static_folder="static", static_url_path="/static/shared")
+    dsfr = Blueprint(
+        "dsfr", __name__, static_folder=str(NODE_MODULES / "@gouvfr/dsfr/dist"), static_url_path="/static/dsfr"
+    )
+    altcha = Blueprint(
+        "altcha", __name__, static_folder=str(NODE_MODULES / "altcha/dist_external"), static_url_path="/static/altcha"
+    )
+    assets.register_blueprint(dsfr)
+    assets.register_blueprint(altcha)
+    return assets
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if not request.path.startswith("/static/"):
+        # Pages carry personal data and one-time links: never kept by the browser or a proxy.
+        headers["Cache-Control"] = "no-store"
+    from flask import current_app
+
+    if current_app.config.get("ENV_PRODUCTION"):
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    return response
+
+
+def render_error(status: int, text: str | None = None) -> tuple[str, int]:
+    return (
+        render_template(
+            "dsfr/errors/error.html",
+            status=status,
+            title=ERROR_TITLES.get(status, "Erreur"),
+            text=text or ERROR_TEXTS.get(status, ERROR_TEXTS[400]),
+        ),
+        status,
+    )
+
+
+def _csrf_error(error: CSRFError) -> Any:
+    return render_error(400, CSRF_TEXT)
+
+
+def _http_error(error: HTTPException) -> Any:
+    if error.code is None or error.code < 400:
+        return error
+    response = render_error(error.code)
+    if error.code == 405 and error.response is None:
+        return response[0], 405, {"Allow": ", ".join(getattr(error, "valid_methods", None) or [])}
+    return response
+
+
+def _unexpected_error(error: Exception) -> Any:
+    if isinstance(error, HTTPException):
+        return _http_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    if current_app.config.get("PROPAGATE_UNEXPECTED_ERRORS"):
+        raise error
+    return render_error(500)

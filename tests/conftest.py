@@ -1,0 +1,97 @@
+"""Fixtures shared by the whole suite: the database (SQLite or PostgreSQL), a real SMTP server, the app."""
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from tests.mail_server import MailServer
+from tests.postgres_cluster import free_port, postgres_cluster
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=["sqlite", "postgresql"], default="sqlite", help="database the suite runs on")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def database_server(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """URL of a throwaway PostgreSQL cluster, or None on SQLite."""
+    if request.config.getoption("--db") == "sqlite":
+        yield None
+        return
+    with postgres_cluster() as url:
+        yield url
+
+
+def new_database(server: str | None, name: str) -> str:
+    """A new empty database and its SQLAlchemy URL."""
+    if server is None:
+        folder = Path(tempfile.mkdtemp(prefix="mesdemarches-sqlite-"))
+        return f"sqlite:///{folder / (name + '.sqlite3')}"
+    engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return f"{server}/{name}"
+
+
+@pytest.fixture(scope="session")
+def mail_server() -> Iterator[MailServer]:
+    server = MailServer(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def idp_database(database_server: str | None, mail_server: MailServer) -> str:
+    """The identity provider's database, migrated once for the session."""
+    url = new_database(database_server, "idp")
+    from idp import create_app
+
+    app = create_app(idp_test_config(url, mail_server.port))
+    with app.app_context():
+        upgrade()
+        from idp.extensions import db
+
+        db.engine.dispose()
+    return url
+
+
+def idp_test_config(url: str, smtp_port: int) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "PROPAGATE_UNEXPECTED_ERRORS": True,  # a bug fails the test instead of showing the 500 page
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp_port,
+        "PUBLIC_URL": "http://localhost",
+        "ALTCHA_MAX_NUMBER": 2000,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def idp_app(idp_database: str, mail_server: MailServer) -> Iterator[Flask]:
+    from idp import create_app
+    from idp.extensions import db
+
+    app = create_app(idp_test_config(idp_database, mail_server.port))
+    mail_server.clear()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        # Every test starts from empty tables (schema kept): simple, and right for threads and live servers.
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()

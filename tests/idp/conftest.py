@@ -1,0 +1,46 @@
+from collections.abc import Callable, Iterator
+
+import pytest
+import webtest
+from flask import Flask
+
+from idp.extensions import db
+from idp.models import OutboxMessage
+from shared.outbox import deliver_due
+from tests.idp import factories
+from tests.mail_server import MailServer, ReceivedMail
+
+
+@pytest.fixture
+def app(idp_app: Flask) -> Flask:
+    factories.load_directory(db.session)
+    return idp_app
+
+
+@pytest.fixture
+def client(app: Flask) -> webtest.TestApp:
+    return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "198.51.100.7"})
+
+
+@pytest.fixture
+def deliver(app: Flask, mail_server: MailServer) -> Callable[[], list[ReceivedMail]]:
+    """Run the outbox worker once; returns everything the SMTP server has received so far."""
+
+    def run() -> list[ReceivedMail]:
+        deliver_due(db.session, OutboxMessage, "127.0.0.1", mail_server.port, app.config["MAIL_SENDER"])
+        return list(mail_server.received)
+
+    return run
+
+
+@pytest.fixture
+def inbox(
+    deliver: Callable[[], list[ReceivedMail]], mail_server: MailServer
+) -> Iterator[Callable[[str], list[ReceivedMail]]]:
+    """inbox(address): deliver pending mail, then return what that address received."""
+
+    def read(address: str) -> list[ReceivedMail]:
+        deliver()
+        return mail_server.to(address)
+
+    yield read

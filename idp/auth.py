@@ -56,6 +56,9 @@ def current_account() -> Account | None:
 
 def log_in(account: Account) -> None:
     """A fresh cookie session (no fixation: nothing from before the login survives) and a new token."""
+    previous = session.get("sid")
+    if previous:
+        sessions.end_session(db.session, previous)
     session.clear()
     session["sid"] = sessions.start_session(db.session, account, client_ip())
     session.permanent = False
@@ -73,7 +76,9 @@ def login_required(view: F) -> F:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_account() is None:
             flash(messages.SESSION_EXPIRED if g.get("session_expired") else messages.LOGIN_REQUIRED, "info")
-            return redirect(url_for("login.login", next=request.full_path.rstrip("?")))
+            # A form's POST-only address cannot be come back to: a GET on it after login would be a 405.
+            back = request.full_path.rstrip("?") if request.method == "GET" else None
+            return redirect(url_for("login.login", next=back))
         return view(*args, **kwargs)
 
     return cast(F, wrapped)

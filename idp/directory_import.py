@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.dialects import postgresql, sqlite
 from tqdm import tqdm
 
@@ -42,16 +43,39 @@ class BadRow(ValueError):
     pass
 
 
+class ImportInterrupted(RuntimeError):
+    """The database refused a batch: the batches before it are committed, this one is rolled back whole."""
+
+    def __init__(self, first_line: int, report: ImportReport, cause: Exception) -> None:
+        # The driver's message alone: SQLAlchemy's would quote a statement of 5 000 rows.
+        self.reason = str(getattr(cause, "orig", None) or cause).strip()
+        super().__init__(f"batch starting at line {first_line}: {self.reason}")
+        self.first_line = first_line
+        self.report = report
+
+
+# The table and the key of each kind of file.
+KINDS: dict[str, tuple[type, str]] = {"establishments": (Establishment, "siret"), "companies": (Company, "siren")}
+
+
+def _first_filled(*values: str | None) -> str:
+    """The first value that is not blank: INSEE leaves some columns as spaces."""
+    return next((value.strip() for value in values if value and value.strip()), "")
+
+
 def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> dict[str, Any]:
     """One StockEtablissement row as the columns of our table (raises BadRow)."""
     siret = (row.get("siret") or "").strip()
+    if not siret:
+        raise BadRow("SIRET manquant")
     if not is_valid_siret(siret):
         raise BadRow(f"SIRET invalide « {siret} »")
     siren = siret[:9]
     company = company_names.get(siren, "")
     name = (
-        row.get("enseigne1Etablissement") or row.get("denominationUsuelleEtablissement") or company
-    ).strip() or f"ÉTABLISSEMENT {siret}"
+        _first_filled(row.get("enseigne1Etablissement"), row.get("denominationUsuelleEtablissement"), company)
+        or f"ÉTABLISSEMENT {siret}"
+    )
     # Searchable by its own name and by its company's: "FORMA'LOIRE ANJOU" is found as "Forma'Loire Conseil".
     searchable = name if company in name else f"{name} {company}"
     street = " ".join(
@@ -65,7 +89,7 @@ def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> 
         if part and part.strip()
     )
     postal_code = (row.get("codePostalEtablissement") or "").strip()
-    city = (row.get("libelleCommuneEtablissement") or row.get("libelleCommuneEtrangerEtablissement") or "").strip()
+    city = _first_filled(row.get("libelleCommuneEtablissement"), row.get("libelleCommuneEtrangerEtablissement"))
     return {
         "siret": siret,
         "siren": siren,
@@ -82,25 +106,52 @@ def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> 
 
 def company_values(row: dict[str, str]) -> dict[str, Any]:
     siren = (row.get("siren") or "").strip()
+    if not siren:
+        raise BadRow("SIREN manquant")
     if not is_valid_siren(siren):
         raise BadRow(f"SIREN invalide « {siren} »")
-    name = row.get("denominationUniteLegale") or " ".join(
-        part for part in (row.get("prenom1UniteLegale"), row.get("nomUniteLegale")) if part
+    name = _first_filled(row.get("denominationUniteLegale")) or " ".join(
+        part.strip() for part in (row.get("prenom1UniteLegale"), row.get("nomUniteLegale")) if part and part.strip()
     )
-    if not name.strip():
+    if not name:
         raise BadRow(f"unité légale {siren} sans dénomination ni nom")
     return {
         "siren": siren,
-        "name": name.strip()[:255],
+        "name": name[:255],
         "active": (row.get("etatAdministratifUniteLegale") or "A") == "A",
         "updated_at": utcnow(),
     }
 
 
-def _batches(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int, dict[str, str]]]]:
+Batch = list[tuple[int, dict[str, str]]]  # (line number, row)
+
+
+def _batches(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[Batch]:
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH_SIZE)):
         yield batch
+
+
+def _company_names(session: DbSession, batch: Batch) -> dict[str, str]:
+    # A short row has None in its missing columns.
+    sirens = {(row.get("siret") or "")[:9] for _, row in batch}
+    return dict(session.execute(select(Company.siren, Company.name).where(Company.siren.in_(sirens))).all())
+
+
+def _batch_values(session: DbSession, batch: Batch, kind: str, report: ImportReport) -> list[dict[str, Any]]:
+    """The table rows of a batch, bad rows reported; the same key twice in a batch: the later row wins."""
+    key = KINDS[kind][1]
+    names = _company_names(session, batch) if kind == "establishments" else {}
+    unique: dict[str, dict[str, Any]] = {}
+    for line, row in batch:
+        try:
+            value = establishment_values(row, names) if kind == "establishments" else company_values(row)
+        except BadRow as error:
+            report.rejected.append((line, str(error)))
+            continue
+        # PostgreSQL refuses to upsert one key twice in a statement.
+        unique[value[key]] = value
+    return list(unique.values())
 
 
 def _upsert(session: DbSession, model: type, key: str, values: list[dict[str, Any]]) -> None:
@@ -110,51 +161,68 @@ def _upsert(session: DbSession, model: type, key: str, values: list[dict[str, An
     session.execute(statement.on_conflict_do_update(index_elements=[key], set_=updated))
 
 
-def import_file(session: DbSession, stream: TextIO, kind: str, progress: bool = False) -> ImportReport:
-    """Upsert the rows of a StockEtablissement ("establishments") or StockUniteLegale ("companies") file."""
-    reader = csv.DictReader(stream)
-    report = ImportReport()
-    rows: Iterable[tuple[int, dict[str, str]]] = ((reader.line_num, row) for row in reader)
-    bar = tqdm(unit=" lignes", disable=not progress, file=sys.stderr)
-    for batch in _batches(rows):
-        if kind == "establishments":
-            sirens = {row.get("siret", "")[:9] for _, row in batch}
-            names = dict(session.execute(select(Company.siren, Company.name).where(Company.siren.in_(sirens))).all())
-        values: list[dict[str, Any]] = []
-        model, key = (Establishment, "siret") if kind == "establishments" else (Company, "siren")
-        seen: dict[str, int] = {}
-        for line, row in batch:
-            try:
-                value = establishment_values(row, names) if kind == "establishments" else company_values(row)
-            except BadRow as error:
-                report.rejected.append((line, str(error)))
-                continue
-            if value[key] in seen:  # the same key twice in a batch: the later row wins
-                values[seen[value[key]]] = value
-                continue
-            seen[value[key]] = len(values)
-            values.append(value)
+def _write_batch(session: DbSession, kind: str, values: list[dict[str, Any]]) -> None:
+    """Upsert and commit one batch. On failure it is rolled back at once, so that no later commit on
+    this session (the CLI's, a request's) can write half of it."""
+    model, key = KINDS[kind]
+    try:
         if values:
             _upsert(session, model, key, values)
-        session.commit()  # a batch is written whole or not at all
-        report.imported += len(values)
-        bar.update(len(batch))
-    bar.close()
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+
+
+def import_file(session: DbSession, stream: TextIO, kind: str, progress: bool = False) -> ImportReport:
+    """Upsert the rows of a StockEtablissement ("establishments") or StockUniteLegale ("companies") file.
+
+    Raises ImportInterrupted when the database refuses a batch (the batches before it stay).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of file: {kind}")
+    reader = csv.DictReader(stream)
+    report = ImportReport()
+    rows = ((reader.line_num, row) for row in reader)
+    with tqdm(unit=" lignes", disable=not progress, file=sys.stderr) as bar:
+        for batch in _batches(rows):
+            values = _batch_values(session, batch, kind, report)
+            try:
+                _write_batch(session, kind, values)
+            except SQLAlchemyError as error:
+                raise ImportInterrupted(batch[0][0], report, error) from error
+            report.imported += len(values)
+            bar.update(len(batch))
     return report
 
 
 def import_path(session: DbSession, path: Path, kind: str, progress: bool = False) -> ImportReport:
-    with path.open(encoding="utf-8", newline="") as stream:
+    # utf-8-sig: a file saved by a spreadsheet starts with a BOM, which would hide the first column's name.
+    with path.open(encoding="utf-8-sig", newline="") as stream:
         return import_file(session, stream, kind, progress)
 
 
-def _run(path: Path, kind: str) -> None:
-    report = import_path(db.session, path, kind, progress=True)
+def _print_report(report: ImportReport) -> None:
     for line, reason in report.rejected[:100]:
         click.echo(f"Ligne {line} ignorée : {reason}", err=True)
     if len(report.rejected) > 100:
         click.echo(f"… et {len(report.rejected) - 100} autres lignes ignorées.", err=True)
     click.echo(f"{report.imported} ligne(s) importée(s), {len(report.rejected)} ignorée(s).")
+
+
+def _run(path: Path, kind: str) -> None:
+    try:
+        report = import_path(db.session, path, kind, progress=True)
+    except ImportInterrupted as error:
+        _print_report(error.report)
+        # The operator resumes from this line: the import is idempotent, earlier batches may be imported again.
+        click.echo(
+            f"Erreur : la base de données a refusé le lot commençant à la ligne {error.first_line}, "
+            f"qui n'a pas été importé ; import arrêté. Cause : {error.reason}",
+            err=True,
+        )
+        sys.exit(1)
+    _print_report(report)
 
 
 @directory_cli.command("import-companies")

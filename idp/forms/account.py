@@ -20,4 +20,5 @@ class ChangePasswordForm(FlaskForm):
 
 class ChangeEmailForm(FlaskForm):
     email = email_field("Nouvelle adresse électronique")
-    current = PasswordField("Mot de passe actuel", validators=[InputRequired(messages.REQUIRED)])
+    # Its own id: the password form on the same page already has a field "current" (labels, error ids).
+    current = PasswordField("Mot de passe actuel", id="email_current", validators=[InputRequired(messages.REQUIRED)])

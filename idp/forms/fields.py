@@ -5,6 +5,7 @@ from typing import Any
 
 import phonenumbers
 from wtforms import EmailField, Field, Form, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from idp import messages
@@ -89,7 +90,7 @@ def name_field(label: str) -> StringField:
 def civilite_field() -> RadioField:
     return RadioField(
         "Civilité",
-        choices=[(Civilite.MADAME.value, "Madame"), (Civilite.MONSIEUR.value, "Monsieur")],
+        choices=[SelectChoice(Civilite.MADAME.value, "Madame"), SelectChoice(Civilite.MONSIEUR.value, "Monsieur")],
         validators=[InputRequired(messages.CIVILITE_REQUIRED), validate_civilite],
         validate_choice=False,
     )

@@ -13,8 +13,8 @@ MAX_LENGTH = 1024  # long enough for any passphrase, short enough to keep hashin
 # OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane. passlib's own default is far weaker,
 # so each parameter is set here. Older schemes are still verified, then re-hashed at login.
 password_context = CryptContext(
-    schemes=["argon2", "bcrypt", "pbkdf2_sha256"],
-    deprecated=["bcrypt", "pbkdf2_sha256"],
+    schemes=["argon2", "pbkdf2_sha256"],
+    deprecated=["pbkdf2_sha256"],
     argon2__type="ID",
     argon2__memory_cost=19 * 1024,
     argon2__rounds=2,

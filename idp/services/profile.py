@@ -67,6 +67,8 @@ def request_email_change(
     new_email = normalize_email(new_email)
     if new_email == account.email:
         raise SameEmail()
+    # Only the latest request counts: a mistyped address must not keep a link that takes the account.
+    links.void_links(session, account, LinkPurpose.EMAIL_CHANGE)
     other = find_account_by_email(session, new_email)
     if other is not None:
         mails.send_already_registered(session, other)

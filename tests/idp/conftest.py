@@ -1,4 +1,6 @@
+import contextvars
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 import webtest
@@ -17,9 +19,23 @@ def app(idp_app: Flask) -> Flask:
     return idp_app
 
 
+class FreshContext:
+    """Serve each request in an empty context, as a real server does.
+
+    Flask reuses an application context that is already pushed, and the test holds one: without this,
+    every request of a test would share one `g` and one database session.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        return contextvars.Context().run(self.app, environ, start_response)
+
+
 @pytest.fixture
 def client(app: Flask) -> webtest.TestApp:
-    return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "198.51.100.7"})
+    return webtest.TestApp(FreshContext(app), extra_environ={"REMOTE_ADDR": "198.51.100.7"})
 
 
 @pytest.fixture

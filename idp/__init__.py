@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     init_common(app)
 
-    from idp import auth, cli, messages
+    from idp import auth, cli, messages, oidc
 
     app.jinja_env.globals["messages"] = messages
     from idp.views import account, activation, altcha, home, legal, login, password_reset, signup
@@ -34,4 +34,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for module in (home, signup, activation, login, password_reset, account, legal, altcha):
         app.register_blueprint(module.bp)
     cli.init_app(app)
+    oidc.init_app(app)
     return app

@@ -65,9 +65,14 @@ def log_in(account: Account) -> None:
 
 
 def log_out() -> None:
+    """End the login session and what relying parties obtained through it."""
+    from idp.oidc.tokens import revoke_session_tokens
+
     token = session.get("sid")
     if token:
-        sessions.end_session(db.session, token)
+        ended = sessions.end_session(db.session, token)
+        if ended is not None:
+            revoke_session_tokens(db.session, ended.id)
     session.clear()
 
 

@@ -22,5 +22,9 @@ def settings(instance_path: str) -> dict[str, Any]:
         RATELIMIT_SIGNUP="10 per minute;60 per hour",
         RATELIMIT_LOGIN="30 per minute;300 per hour",
         RATELIMIT_MAIL="5 per minute;30 per hour",
+        # Authlib: refresh tokens issued with every access token; access tokens live 10 minutes.
+        OAUTH2_REFRESH_TOKEN_GENERATOR=True,
+        OAUTH2_TOKEN_EXPIRES_IN={"authorization_code": 600, "refresh_token": 600},
+        OAUTH2_SCOPES_SUPPORTED=["openid", "profile", "email", "phone", "habilitations"],
     )
     return values

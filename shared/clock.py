@@ -15,3 +15,8 @@ PARIS = ZoneInfo("Europe/Paris")
 def in_paris(value: datetime) -> datetime:
     """A stored (naive UTC) time as the wall-clock time users in France read."""
     return value.replace(tzinfo=UTC).astimezone(PARIS)
+
+
+def epoch(value: datetime) -> int:
+    """Seconds since 1970 of a stored (naive UTC) time, as JWT claims want them."""
+    return int(value.replace(tzinfo=UTC).timestamp())

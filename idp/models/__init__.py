@@ -4,7 +4,16 @@ from idp.models.account import Account, AccountStatus, Civilite
 from idp.models.audit import AuditEvent, AuditEventType
 from idp.models.establishment import Company, Establishment
 from idp.models.link import LinkPurpose, OneTimeLink
+from idp.models.oauth import (
+    AuthorizationCode,
+    Consent,
+    OAuthClient,
+    OAuthToken,
+    SigningKey,
+    UsedClientAssertion,
+)
 from idp.models.outbox import OutboxMessage
+from idp.models.service import Habilitation, Role, Service
 from idp.models.throttle import LoginThrottle
 from idp.models.user_session import UserSession
 
@@ -13,12 +22,21 @@ __all__ = [
     "AccountStatus",
     "AuditEvent",
     "AuditEventType",
+    "AuthorizationCode",
     "Civilite",
     "Company",
+    "Consent",
     "Establishment",
+    "Habilitation",
     "LinkPurpose",
     "LoginThrottle",
+    "OAuthClient",
+    "OAuthToken",
     "OneTimeLink",
     "OutboxMessage",
+    "Role",
+    "Service",
+    "SigningKey",
+    "UsedClientAssertion",
     "UserSession",
 ]

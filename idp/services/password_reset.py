@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from idp.models import Account, AccountStatus, AuditEventType, LinkPurpose, UserSession
+from idp.models import Account, AccountStatus, AuditEventType, LinkPurpose, OAuthToken, UserSession
 from idp.services import audit, links, mails, sessions
 from idp.services.accounts import find_account_by_email
 from idp.services.passwords import hash_password
@@ -48,9 +48,13 @@ def reset_password(session: DbSession, token: str, new_password: str, ip: str | 
 
 
 def set_password(session: DbSession, account: Account, new_password: str, keep: UserSession | None = None) -> None:
-    """Store a new password: other sessions end, pending reset links die, the owner is told."""
+    """Store a new password: other sessions and every OIDC token end, pending reset links die, the
+    owner is told."""
+    from idp.oidc.tokens import revoke_where
+
     account.password_hash = hash_password(new_password)
     account.password_changed_at = utcnow()
     links.void_links(session, account, LinkPurpose.PASSWORD_RESET)
     sessions.end_other_sessions(session, account, keep=keep)
+    revoke_where(session, OAuthToken.account_id == account.id, commit=False)
     mails.send_password_changed(session, account)

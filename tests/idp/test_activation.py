@@ -40,7 +40,7 @@ def test_opening_the_link_does_not_activate_only_the_button_does(client, inbox):
 
 
 def test_the_link_works_only_once(client, inbox):
-    account, path = pending_with_link(inbox)
+    _, path = pending_with_link(inbox)
     form(client.get(path), "/activation/").submit()
     again = client.get(path, status=410)
     assert "Ce lien a déjà été utilisé." in alert_text(again)

@@ -1,0 +1,15 @@
+"""The OpenID Provider: Authlib's authorization server with this project's storage and rules."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from idp.oidc import cli, endpoints, server, views
+
+    authorization_server = server.create_server(app)
+    authorization_server.register_endpoint(endpoints.Revocation)
+    authorization_server.register_endpoint(endpoints.Introspection)
+    authorization_server.register_endpoint(endpoints.EndSession)
+    app.extensions["oidc_server"] = authorization_server
+    app.register_blueprint(views.bp)
+    cli.init_app(app)

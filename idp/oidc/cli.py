@@ -1,0 +1,195 @@
+"""`flask --app idp clients …` (registering relying parties) and `flask --app idp keys rotate`."""
+
+import json
+import secrets
+import sys
+from typing import Any, NoReturn
+from urllib.parse import urlsplit
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from idp.extensions import db
+from idp.models import OAuthClient, Service
+from idp.oidc import keys, tokens
+from shared.clock import utcnow
+
+clients_cli = AppGroup("clients", help="Services clients OpenID Connect.")
+keys_cli = AppGroup("keys", help="Clés de signature des jetons d'identité.")
+
+AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(clients_cli)
+    app.cli.add_command(keys_cli)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"Erreur : {message}", err=True)
+    sys.exit(1)
+
+
+def _check_uri(uri: str) -> str:
+    parts = urlsplit(uri)
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme not in ("https", "http") or (parts.scheme == "http" and not local) or not parts.netloc:
+        fail(f"adresse de retour invalide « {uri} » : https obligatoire (http seulement en local).")
+    if parts.fragment:
+        fail(f"une adresse de retour ne peut pas contenir de fragment (#) : « {uri} ».")
+    return uri
+
+
+def _service(code: str, name: str | None) -> Service:
+    service = db.session.scalar(select(Service).where(Service.code == code))
+    if service is None:
+        service = Service(code=code, name=name or code)
+        db.session.add(service)
+        db.session.flush()
+    return service
+
+
+def register_client(
+    name: str,
+    service_code: str,
+    redirect_uris: list[str],
+    post_logout_redirect_uris: list[str],
+    auth_method: str = "client_secret_basic",
+    public: bool = False,
+    jwks: dict[str, Any] | None = None,
+    first_party: bool = True,
+    client_id: str | None = None,
+    service_name: str | None = None,
+) -> tuple[OAuthClient, str | None]:
+    """Create a client; returns it with its secret, shown this once (only its hash is kept)."""
+    secret = None if public or auth_method == "private_key_jwt" else secrets.token_urlsafe(32)
+    client = OAuthClient(
+        client_id=client_id or secrets.token_urlsafe(16),
+        client_secret_hash=tokens.digest(secret) if secret else None,
+        name=name,
+        service=_service(service_code, service_name),
+        redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris,
+        token_endpoint_auth_method="none" if public else auth_method,
+        jwks=jwks,
+        first_party=first_party,
+    )
+    db.session.add(client)
+    db.session.commit()
+    return client, secret
+
+
+@clients_cli.command("create")
+@click.option("--name", required=True)
+@click.option("--service", "service_code", required=True, help="Code du service (démarche), créé s'il n'existe pas.")
+@click.option("--service-name", default=None)
+@click.option("--redirect-uri", "redirect_uris", multiple=True, required=True)
+@click.option("--post-logout-redirect-uri", "post_logout_redirect_uris", multiple=True)
+@click.option("--auth-method", type=click.Choice(AUTH_METHODS), default="client_secret_basic")
+@click.option(
+    "--jwks", "jwks_path", type=click.Path(exists=True, dir_okay=False), help="Clés publiques (private_key_jwt)."
+)
+@click.option("--public", is_flag=True, help="Client public (sans secret, PKCE seul).")
+@click.option("--third-party", is_flag=True, help="Service hors ministère : l'utilisateur consent au partage.")
+@click.option("--client-id", default=None, help="Identifiant imposé (données de démonstration).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON, pour les scripts.")
+def create(
+    name: str,
+    service_code: str,
+    service_name: str | None,
+    redirect_uris: tuple[str, ...],
+    post_logout_redirect_uris: tuple[str, ...],
+    auth_method: str,
+    jwks_path: str | None,
+    public: bool,
+    third_party: bool,
+    client_id: str | None,
+    as_json: bool,
+) -> None:
+    """Enregistrer un service client ; le secret n'est affiché qu'une fois."""
+    uris = [_check_uri(uri) for uri in redirect_uris]
+    logout_uris = [_check_uri(uri) for uri in post_logout_redirect_uris]
+    jwks = None
+    if auth_method == "private_key_jwt":
+        if not jwks_path:
+            fail("--jwks est obligatoire avec private_key_jwt.")
+        with open(jwks_path, encoding="utf-8") as stream:
+            jwks = json.load(stream)
+    if client_id and db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id)):
+        fail(f"le client « {client_id} » existe déjà.")
+    client, secret = register_client(
+        name, service_code, uris, logout_uris, auth_method, public, jwks, not third_party, client_id, service_name
+    )
+    if as_json:
+        click.echo(json.dumps({"client_id": client.client_id, "client_secret": secret}))
+    else:
+        click.echo(f"Client créé : {client.client_id}")
+        if secret:
+            click.echo(f"Secret (affiché une seule fois) : {secret}")
+
+
+@clients_cli.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def list_clients(as_json: bool) -> None:
+    """Lister les services clients."""
+    rows = [
+        {
+            "client_id": c.client_id,
+            "name": c.name,
+            "service": c.service.code,
+            "redirect_uris": c.redirect_uris,
+            "auth_method": c.token_endpoint_auth_method,
+            "disabled": c.disabled_at is not None,
+        }
+        for c in db.session.scalars(select(OAuthClient).order_by(OAuthClient.id))
+    ]
+    if as_json:
+        click.echo(json.dumps(rows))
+        return
+    for row in rows:
+        state = " (désactivé)" if row["disabled"] else ""
+        click.echo(f"{row['client_id']}  {row['name']}  [{row['service']}]{state}")
+
+
+def _client_or_fail(client_id: str) -> OAuthClient:
+    client = db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+    if client is None:
+        fail(f"aucun client « {client_id} ».")
+    return client
+
+
+@clients_cli.command("rotate-secret")
+@click.argument("client_id")
+@click.option("--json", "as_json", is_flag=True)
+def rotate_secret(client_id: str, as_json: bool) -> None:
+    """Remplacer le secret d'un client (l'ancien cesse aussitôt de fonctionner)."""
+    client = _client_or_fail(client_id)
+    if client.client_secret_hash is None:
+        fail("ce client n'a pas de secret (client public ou private_key_jwt).")
+    secret = secrets.token_urlsafe(32)
+    client.client_secret_hash = tokens.digest(secret)
+    db.session.commit()
+    click.echo(
+        json.dumps({"client_id": client_id, "client_secret": secret}) if as_json else f"Nouveau secret : {secret}"
+    )
+
+
+@clients_cli.command("disable")
+@click.argument("client_id")
+def disable(client_id: str) -> None:
+    """Désactiver un client : plus de connexion, ses jetons sont révoqués."""
+    client = _client_or_fail(client_id)
+    client.disabled_at = utcnow()
+    from idp.models import OAuthToken
+
+    tokens.revoke_where(db.session, OAuthToken.client_id == client.client_id)
+    click.echo(f"Client désactivé : {client_id}")
+
+
+@keys_cli.command("rotate")
+def rotate_keys() -> None:
+    """Nouvelle clé de signature ; l'ancienne reste publiée le temps que ses jetons expirent."""
+    key = keys.rotate(db.session)
+    click.echo(f"Nouvelle clé : {key.kid}")

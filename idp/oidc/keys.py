@@ -1,0 +1,55 @@
+"""RSA keys signing the ID tokens: generated on first use, rotated by a command, kept in the database
+so that every worker and instance signs and publishes the same keys."""
+
+from datetime import timedelta
+from typing import Any
+
+from joserfc.jwk import RSAKey
+from sqlalchemy import or_, select
+
+from idp.models import SigningKey
+from shared.clock import utcnow
+from shared.db import DbSession
+
+# A retired key stays in the JWKS this long: longer than any ID token it signed may be presented
+# (ID tokens live minutes; id_token_hint at logout may be older).
+RETIRED_KEY_PUBLISHED = timedelta(days=2)
+
+
+def _new_key(session: DbSession) -> SigningKey:
+    key = RSAKey.generate_key(2048, private=True)
+    kid = key.thumbprint()
+    row = SigningKey(kid=kid, private_jwk={**key.as_dict(private=True), "kid": kid, "alg": "RS256", "use": "sig"})
+    session.add(row)
+    session.commit()
+    return row
+
+
+def current_key(session: DbSession) -> SigningKey:
+    """The newest active key, created if there is none yet."""
+    row = session.scalar(
+        select(SigningKey).where(SigningKey.retired_at.is_(None)).order_by(SigningKey.id.desc()).limit(1)
+    )
+    return row or _new_key(session)
+
+
+def rotate(session: DbSession) -> SigningKey:
+    """A new signing key; the previous ones are retired but stay published for a while."""
+    now = utcnow()
+    for row in session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
+        row.retired_at = now
+    return _new_key(session)
+
+
+def public_jwks(session: DbSession) -> dict[str, Any]:
+    current_key(session)
+    rows = session.scalars(
+        select(SigningKey)
+        .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > utcnow() - RETIRED_KEY_PUBLISHED))
+        .order_by(SigningKey.id.desc())
+    )
+    keys = []
+    for row in rows:
+        public = RSAKey.import_key(row.private_jwk).as_dict(private=False)
+        keys.append({**public, "kid": row.kid, "alg": "RS256", "use": "sig"})
+    return {"keys": keys}

@@ -1,0 +1,218 @@
+"""Authlib's authorization server, configured for this provider's rules.
+
+Authorization code flow only; PKCE S256 required from every client (Authlib's default accepts
+`plain` and lets confidential clients skip it); codes and tokens stored hashed; refresh tokens rotated
+with replay detection; a replayed code revokes what it issued.
+"""
+
+import hashlib
+import time
+from datetime import timedelta
+from typing import Any
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import InvalidGrantError, InvalidRequestError, grants
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
+from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oidc.core import UserInfo
+from authlib.oidc.core.grants import OpenIDCode
+from flask import Flask, current_app, g
+from joserfc.jwk import KeySet
+from sqlalchemy import select
+
+from idp.extensions import db
+from idp.models import Account, AuthorizationCode, OAuthClient, OAuthToken, UsedClientAssertion
+from idp.oidc import claims, keys, tokens
+from shared.clock import epoch, utcnow
+
+
+def issuer() -> str:
+    return str(current_app.config["PUBLIC_URL"])
+
+
+def query_client(client_id: str) -> OAuthClient | None:
+    client = db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+    return client if client is not None and client.disabled_at is None else None
+
+
+class RequiredS256(CodeChallenge):
+    """PKCE with S256 for every client: a missing challenge or `plain` is refused."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant: Any, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if not data.get("code_challenge"):
+            raise InvalidRequestError("Missing 'code_challenge': PKCE (S256) is required.")
+        if data.get("code_challenge_method") != "S256":
+            raise InvalidRequestError("'code_challenge_method' must be 'S256'.")
+        super().validate_code_challenge(grant, redirect_uri)
+
+    def validate_code_verifier(self, grant: Any, result: Any) -> None:
+        if not grant.request.form.get("code_verifier"):
+            raise InvalidRequestError("Missing 'code_verifier'.")
+        super().validate_code_verifier(grant, result)
+
+    def get_authorization_code_challenge(self, authorization_code: AuthorizationCode) -> str:
+        return authorization_code.code_challenge
+
+    def get_authorization_code_challenge_method(self, authorization_code: AuthorizationCode) -> str:
+        return authorization_code.code_challenge_method
+
+
+class CodeGrant(grants.AuthorizationCodeGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+
+    def validate_authorization_request(self) -> str:
+        # redirect_uri is required, and checked before anything else can send the user back with an error.
+        if not self.request.payload.redirect_uri:
+            raise InvalidRequestError("Missing 'redirect_uri'.")
+        return str(super().validate_authorization_request())
+
+    def save_authorization_code(self, code: str, request: Any) -> None:
+        data = request.payload.data
+        user_session = g.user_session
+        db.session.add(
+            AuthorizationCode(
+                code_hash=tokens.digest(code),
+                client_id=request.client.client_id,
+                account_id=request.user.id,
+                user_session_id=user_session.id,
+                redirect_uri=request.payload.redirect_uri,
+                scope=request.scope,
+                nonce=data.get("nonce"),
+                code_challenge=data["code_challenge"],
+                code_challenge_method=data["code_challenge_method"],
+                claims_request=g.get("oidc_claims_request"),
+                auth_time=user_session.created_at,
+                expires_at=utcnow() + tokens.CODE_LIFETIME,
+            )
+        )
+        db.session.commit()
+
+    def query_authorization_code(self, code: str, client: OAuthClient) -> AuthorizationCode | None:
+        row = tokens.find_code(db.session, code, client.client_id)
+        if row is None or not tokens.redeem_code(db.session, row):
+            return None
+        return row
+
+    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
+        """Kept, marked used: a replay must still find it to revoke its tokens."""
+
+    def authenticate_user(self, authorization_code: AuthorizationCode) -> Account | None:
+        account = authorization_code.account
+        return account if account.is_active else None
+
+    def save_token(self, token: dict[str, Any]) -> None:
+        code = self.request.authorization_code
+        origin = {
+            "family": tokens.new_secret(),
+            "authorization_code_id": code.id,
+            "user_session_id": code.user_session_id,
+            "claims_request": code.claims_request,
+            "auth_time": code.auth_time,
+        }
+        tokens.save_tokens(db.session, token, self.request, origin)
+
+
+class RefreshGrant(grants.RefreshTokenGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+    INCLUDE_NEW_REFRESH_TOKEN = True
+
+    def authenticate_refresh_token(self, refresh_token: str) -> OAuthToken | None:
+        row = tokens.find_by_refresh_token(db.session, refresh_token)
+        if row is None:
+            return None
+        if row.rotated_at is not None:  # an old refresh token presented again: stolen, or replayed
+            tokens.revoke_family(db.session, row)
+            return None
+        return row if tokens.refresh_usable(row) else None
+
+    def authenticate_user(self, refresh_token: OAuthToken) -> Account | None:
+        return refresh_token.account
+
+    def revoke_old_credential(self, refresh_token: OAuthToken) -> None:
+        """Done before the new token is saved, see save_token."""
+
+    def save_token(self, token: dict[str, Any]) -> None:
+        previous: OAuthToken = self.request.refresh_token
+        if not tokens.rotate(db.session, previous):
+            raise InvalidGrantError("The refresh token was already used.")
+        origin = {
+            "family": previous.family,
+            "authorization_code_id": previous.authorization_code_id,
+            "user_session_id": previous.user_session_id,
+            "claims_request": previous.claims_request,
+            "auth_time": previous.auth_time,
+            "refresh_expires_at": previous.refresh_expires_at,
+        }
+        tokens.save_tokens(db.session, token, self.request, origin)
+
+
+class OpenIDConnect(OpenIDCode):
+    def exists_nonce(self, nonce: str, request: Any) -> bool:
+        # The relying party checks the nonce against its own session; the provider only echoes it.
+        return False
+
+    def resolve_client_private_key(self, client: OAuthClient) -> dict[str, Any]:
+        return keys.current_key(db.session).private_jwk
+
+    def get_client_algorithm(self, client: OAuthClient) -> str:
+        return "RS256"
+
+    def get_encode_header(self, client: OAuthClient) -> dict[str, str]:
+        return {"alg": "RS256", "kid": keys.current_key(db.session).kid, "typ": "JWT"}
+
+    def get_client_claims(self, client: OAuthClient) -> dict[str, Any]:
+        # `aud` as a string: clients (and our own end-session code) compare it as one.
+        return {
+            "iss": issuer(),
+            "aud": client.client_id,
+            "exp": int(time.time()) + int(tokens.ID_TOKEN_LIFETIME.total_seconds()),
+        }
+
+    def encode_id_token(self, token: dict[str, Any], request: Any) -> str:
+        g.oidc_token_client = request.client
+        g.oidc_claims_request = (request.authorization_code or request.refresh_token).claims_request
+        return str(super().encode_id_token(token, request))
+
+    def get_compatible_claims(self, request: Any) -> dict[str, Any]:
+        found = super().get_compatible_claims(request)
+        # After a refresh, auth_time is still the time the user actually logged in.
+        origin = request.authorization_code or request.refresh_token
+        found["auth_time"] = epoch(origin.auth_time)
+        return found
+
+    def generate_user_info(self, user: Account, scope: str) -> UserInfo:
+        requested = (g.get("oidc_claims_request") or {}).get("id_token")
+        return claims.user_info(db.session, user, g.oidc_token_client, scope, requested)
+
+
+class PrivateKeyJWT(JWTBearerClientAssertion):
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+
+    def get_audiences(self) -> list[str]:
+        return [f"{issuer()}/oidc/token", issuer()]
+
+    def resolve_client_public_key(self, client: OAuthClient) -> KeySet:
+        return KeySet.import_key_set(client.jwks or {"keys": []})
+
+    def validate_jti(self, claims: Any, jti: str) -> bool:
+        key = hashlib.sha256(f"{claims['sub']}:{jti}".encode()).hexdigest()
+        if db.session.get(UsedClientAssertion, key) is not None:
+            return False
+        db.session.add(UsedClientAssertion(jti_hash=key, expires_at=utcnow() + timedelta(hours=1)))
+        db.session.commit()
+        return True
+
+
+def save_token_unused(token: dict[str, Any], request: Any) -> None:
+    """Grants save their own tokens (they know where the token comes from)."""
+
+
+def create_server(app: Flask) -> AuthorizationServer:
+    server = AuthorizationServer(app, query_client=query_client, save_token=save_token_unused)
+    server.register_grant(CodeGrant, [RequiredS256(required=True), OpenIDConnect(require_nonce=False)])
+    server.register_grant(RefreshGrant, [OpenIDConnect(require_nonce=False)])
+    server.register_client_auth_method(PrivateKeyJWT.CLIENT_AUTH_METHOD, PrivateKeyJWT())
+    return server

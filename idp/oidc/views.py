@@ -1,0 +1,280 @@
+"""OpenID Connect endpoints: discovery, JWKS, authorization, token, userinfo, revocation,
+introspection and RP-initiated logout."""
+
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from authlib.common.urls import add_params_to_uri
+from authlib.oauth2 import OAuth2Error
+from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from idp.auth import current_account, current_session, log_out
+from idp.extensions import db
+from idp.forms.activation import ActivateForm
+from idp.models import Consent
+from idp.oidc import claims, keys, tokens
+from idp.oidc import server as oidc_server
+from idp.oidc.errors import bearer_error, french_error_page
+from shared.clock import utcnow
+from shared.web import csrf
+
+bp = Blueprint("oidc", __name__)
+
+REAUTH_SALT = "oidc-reauthentication"
+
+
+def _server() -> Any:
+    return current_app.extensions["oidc_server"]
+
+
+@bp.get("/.well-known/openid-configuration")
+def discovery() -> Response:
+    base = oidc_server.issuer()
+    return jsonify(
+        issuer=base,
+        authorization_endpoint=f"{base}/oidc/authorize",
+        token_endpoint=f"{base}/oidc/token",
+        userinfo_endpoint=f"{base}/oidc/userinfo",
+        jwks_uri=f"{base}/oidc/jwks",
+        revocation_endpoint=f"{base}/oidc/revoke",
+        introspection_endpoint=f"{base}/oidc/introspect",
+        end_session_endpoint=f"{base}/oidc/logout",
+        scopes_supported=["openid", "profile", "email", "phone", "habilitations"],
+        response_types_supported=["code"],
+        response_modes_supported=["query"],
+        grant_types_supported=["authorization_code", "refresh_token"],
+        subject_types_supported=["public"],
+        id_token_signing_alg_values_supported=["RS256"],
+        token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
+        token_endpoint_auth_signing_alg_values_supported=["RS256", "ES256"],
+        revocation_endpoint_auth_methods_supported=[
+            "client_secret_basic",
+            "client_secret_post",
+            "private_key_jwt",
+            "none",
+        ],
+        introspection_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post", "private_key_jwt"],
+        code_challenge_methods_supported=["S256"],
+        claims_supported=["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", *claims.SUPPORTED_CLAIMS],
+        claims_parameter_supported=True,
+        request_parameter_supported=False,
+        request_uri_parameter_supported=False,
+        authorization_response_iss_parameter_supported=True,
+        prompt_values_supported=["none", "login", "consent"],
+        ui_locales_supported=["fr-FR"],
+        claims_locales_supported=["fr-FR"],
+        display_values_supported=["page"],
+        userinfo_signing_alg_values_supported=[],
+    )
+
+
+@bp.get("/oidc/jwks")
+def jwks() -> Response:
+    response = jsonify(keys.public_jwks(db.session))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/oidc/authorize", methods=["GET", "POST"])
+@csrf.exempt  # a cross-site POST from the relying party, by design (OIDC Core 3.1.2.1)
+def authorize() -> Any:
+    params = request.values.to_dict()
+    try:
+        claims_request = json.loads(params["claims"]) if params.get("claims") else None
+        if claims_request is not None and not isinstance(claims_request, dict):
+            raise ValueError
+    except ValueError:
+        claims_request = "invalid"
+    account = current_account() if not _must_log_in_again(params) else None
+    try:
+        grant = _server().get_consent_grant(end_user=account)
+    except OAuth2Error as error:
+        return _error_response(error)
+    if claims_request == "invalid":
+        return _error_response(_redirectable("invalid_request", "Invalid 'claims' parameter.", grant, params))
+    if account is None:
+        return redirect(
+            url_for("login.login", next=_authorize_url(params, reauth=True), login_hint=params.get("login_hint", ""))
+        )
+    if _needs_consent(grant.client, grant.request.scope, params):
+        return render_template(
+            "oidc/consent.html",
+            client=grant.client,
+            scopes=(grant.request.scope or "").split(),
+            params=params,
+            form=ActivateForm(),
+        )
+    return _issue_code(grant, account, claims_request)
+
+
+@bp.post("/oidc/authorize/consentement")
+def consent() -> Any:
+    if not ActivateForm().validate_on_submit():
+        abort(400)
+    params = {key: value for key, value in request.form.items() if key not in ("csrf_token", "decision")}
+    account = current_account()
+    request.args = params  # type: ignore[assignment]  # Authlib reads the authorization request from here
+    try:
+        grant = _server().get_consent_grant(end_user=account)
+    except OAuth2Error as error:
+        return _error_response(error)
+    if account is None:
+        return redirect(url_for("login.login", next=_authorize_url(params, reauth=False)))
+    if request.form.get("decision") != "accept":
+        return _error_response(_redirectable("access_denied", "The user refused.", grant, params))
+    _save_consent(account.id, grant.client.client_id, grant.request.scope)
+    claims_request = json.loads(params["claims"]) if params.get("claims") else None
+    return _issue_code(grant, account, claims_request)
+
+
+def _issue_code(grant: Any, account: Any, claims_request: dict[str, Any] | None) -> Any:
+    g.user_session = current_session()
+    g.oidc_claims_request = claims_request
+    response = _server().create_authorization_response(grant=grant, grant_user=account)
+    return _with_issuer(response)
+
+
+def _must_log_in_again(params: dict[str, str]) -> bool:
+    """prompt=login and max_age ask for a fresh login: honoured once, thanks to a signed marker."""
+    user_session = current_session()
+    if user_session is None:
+        return False
+    fresh_since = _reauth_marker(params.get("_reauth"))
+    logged_in_after_request = fresh_since is not None and user_session.created_at.timestamp() >= fresh_since
+    if "login" in params.get("prompt", "").split() and not logged_in_after_request:
+        return True
+    max_age = params.get("max_age")
+    if max_age is not None and max_age.isdigit():
+        return (utcnow() - user_session.created_at).total_seconds() > int(max_age) and not logged_in_after_request
+    return False
+
+
+def _reauth_marker(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(
+            URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REAUTH_SALT).loads(value, max_age=3600)
+        )
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+def _authorize_url(params: dict[str, str], reauth: bool) -> str:
+    values = {key: value for key, value in params.items() if key != "_reauth"}
+    if reauth:
+        values["_reauth"] = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REAUTH_SALT).dumps(
+            utcnow().timestamp() - 1
+        )
+    return f"{url_for('oidc.authorize')}?{urlencode(values)}"
+
+
+def _needs_consent(client: Any, scope: str, params: dict[str, str]) -> bool:
+    prompt = params.get("prompt", "").split()
+    if "consent" in prompt:
+        return True
+    if client.first_party:
+        return False
+    account = current_account()
+    given = db.session.query(Consent).filter_by(account_id=account.id, client_id=client.client_id).first()  # type: ignore[union-attr]
+    return given is None or not set(scope.split()) <= set(given.scope.split())
+
+
+def _save_consent(account_id: int, client_id: str, scope: str) -> None:
+    given = db.session.query(Consent).filter_by(account_id=account_id, client_id=client_id).first()
+    if given is None:
+        db.session.add(Consent(account_id=account_id, client_id=client_id, scope=scope))
+    else:
+        given.scope, given.granted_at = " ".join(sorted(set(given.scope.split()) | set(scope.split()))), utcnow()
+    db.session.commit()
+
+
+def _redirectable(error: str, description: str, grant: Any, params: dict[str, str]) -> OAuth2Error:
+    failure = OAuth2Error(description=description, redirect_uri=grant.request.payload.redirect_uri)
+    failure.error = error
+    failure.state = params.get("state")
+    return failure
+
+
+def _error_response(error: OAuth2Error) -> Any:
+    """Back to the client with the error when its redirect URI is known to be registered; otherwise
+    a French page, never a redirect to an unverified address."""
+    if not error.redirect_uri:
+        return french_error_page(error)
+    location = add_params_to_uri(error.redirect_uri, [*error.get_body(), ("iss", oidc_server.issuer())])
+    return redirect(location)
+
+
+def _with_issuer(response: Response) -> Response:
+    """RFC 9207: the issuer on every authorization response."""
+    location = response.headers.get("Location")
+    if location and "iss=" not in location.split("?", 1)[-1]:
+        response.headers["Location"] = add_params_to_uri(location, [("iss", oidc_server.issuer())])
+    return response
+
+
+@bp.post("/oidc/token")
+@csrf.exempt
+def token() -> Response:
+    response = _server().create_token_response()
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+@bp.route("/oidc/userinfo", methods=["GET", "POST"])
+@csrf.exempt
+def userinfo() -> Response:
+    if "access_token" in request.args:
+        return bearer_error("invalid_request", "The access token must not be sent in the query string.", 400)
+    header = request.headers.get("Authorization", "")
+    access_token = header[7:].strip() if header[:7].lower() == "bearer " else None
+    if access_token is None and request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        access_token = request.form.get("access_token")
+    if not access_token:
+        return bearer_error(None, None, 401)
+    row = tokens.find_by_access_token(db.session, access_token)
+    if row is None or not tokens.access_token_valid(row) or "openid" not in row.scope.split():
+        return bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
+    client = oidc_server.query_client(row.client_id)
+    if client is None:
+        return bearer_error("invalid_token", "The client of this token is disabled.", 401)
+    requested = (row.claims_request or {}).get("userinfo")
+    response = jsonify(dict(claims.user_info(db.session, row.account, client, row.scope, requested)))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/oidc/revoke")
+@csrf.exempt
+def revoke() -> Response:
+    return _server().create_endpoint_response("revocation")
+
+
+@bp.post("/oidc/introspect")
+@csrf.exempt
+def introspect() -> Response:
+    return _server().create_endpoint_response("introspection")
+
+
+@bp.route("/oidc/logout", methods=["GET", "POST"])
+@csrf.exempt
+def end_session() -> Any:
+    """RP-initiated logout. Without a valid id_token_hint the person confirms (a cross-site link alone
+    must not log anyone out), and nobody is sent back to the service."""
+    try:
+        ending = _server().validate_endpoint_request("end_session")
+    except OAuth2Error as error:
+        return french_error_page(error)
+    account = current_account()
+    hinted = ending.id_token_claims is not None
+    same_person = account is None or (hinted and ending.id_token_claims.get("sub") == account.subject)
+    if not same_person:
+        return render_template("oidc/logout_confirm.html", form=ActivateForm())
+    if account is not None:
+        log_out()
+    if ending.redirect_uri:
+        return redirect(ending.redirect_uri)
+    return render_template("oidc/logged_out.html")

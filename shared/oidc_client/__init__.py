@@ -1,0 +1,1 @@
+"""Relying-party side of OpenID Connect, shared by the ministry's services."""

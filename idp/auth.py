@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, has_request_context, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from idp import messages
@@ -16,8 +16,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def init_app(app: Flask) -> None:
-    app.before_request(_load_user)
-
     @app.context_processor
     def inject_account() -> dict[str, Any]:
         return {"current_account": current_account()}
@@ -27,11 +25,20 @@ def client_ip() -> str | None:
     return request.remote_addr
 
 
-def _load_user() -> None:
-    g.user_session = None
+def current_session() -> UserSession | None:
+    """The browser's login session, looked up once per request and only when something asks
+    (the token and userinfo endpoints never do: they authenticate clients, not browsers)."""
+    if not has_request_context():  # e-mails rendered by commands and workers
+        return None
+    if "user_session" not in g:
+        g.user_session = _load_session()
+    return cast(UserSession | None, g.user_session)
+
+
+def _load_session() -> UserSession | None:
     token = session.get("sid")
-    if not token or request.path.startswith("/static/"):
-        return
+    if not token:
+        return None
     user_session = sessions.load_session(
         db.session,
         token,
@@ -41,12 +48,7 @@ def _load_user() -> None:
     if user_session is None:
         session.pop("sid", None)
         g.session_expired = True
-        return
-    g.user_session = user_session
-
-
-def current_session() -> UserSession | None:
-    return cast(UserSession | None, g.get("user_session"))
+    return user_session
 
 
 def current_account() -> Account | None:

@@ -49,7 +49,7 @@ class Account(db.Model):  # type: ignore[name-defined]
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    establishment: Mapped[Establishment] = relationship(lazy="joined")
+    establishment: Mapped[Establishment] = relationship()
 
     @property
     def display_name(self) -> str:

@@ -19,4 +19,4 @@ class UserSession(db.Model):  # type: ignore[name-defined]
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     ip: Mapped[str | None] = mapped_column(String(45))
 
-    account: Mapped[Account] = relationship()
+    account: Mapped[Account] = relationship(lazy="joined")

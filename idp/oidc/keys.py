@@ -25,6 +25,18 @@ def _new_key(session: DbSession) -> SigningKey:
     return row
 
 
+# Importing a private RSA key checks its consistency, which costs tens of milliseconds: imported
+# keys are kept per process. The kid is the key's thumbprint, so a kid always names the same key.
+_IMPORTED: dict[str, RSAKey] = {}
+
+
+def imported(row: SigningKey) -> RSAKey:
+    key = _IMPORTED.get(row.kid)
+    if key is None:
+        key = _IMPORTED[row.kid] = RSAKey.import_key(row.private_jwk)
+    return key
+
+
 def current_key(session: DbSession) -> SigningKey:
     """The newest active key, created if there is none yet."""
     row = session.scalar(
@@ -50,6 +62,6 @@ def public_jwks(session: DbSession) -> dict[str, Any]:
     )
     keys = []
     for row in rows:
-        public = RSAKey.import_key(row.private_jwk).as_dict(private=False)
+        public = imported(row).as_dict(private=False)
         keys.append({**public, "kid": row.kid, "alg": "RS256", "use": "sig"})
     return {"keys": keys}

@@ -8,7 +8,7 @@ with replay detection; a replayed code revokes what it issued.
 import hashlib
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import InvalidGrantError, InvalidRequestError, grants
@@ -17,11 +17,12 @@ from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, current_app, g
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import select
 
+from idp.auth import current_session
 from idp.extensions import db
-from idp.models import Account, AuthorizationCode, OAuthClient, OAuthToken, UsedClientAssertion
+from idp.models import Account, AuthorizationCode, OAuthClient, OAuthToken, SigningKey, UsedClientAssertion
 from idp.oidc import claims, keys, tokens
 from shared.clock import epoch, utcnow
 
@@ -69,9 +70,14 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             raise InvalidRequestError("Missing 'redirect_uri'.")
         return str(super().validate_authorization_request())
 
+    def validate_requested_scope(self) -> None:
+        """Scope values not understood are ignored (OpenID Connect Core §3.1.2.1), not an error:
+        OAuthClient.get_allowed_scope keeps the known ones."""
+
     def save_authorization_code(self, code: str, request: Any) -> None:
         data = request.payload.data
-        user_session = g.user_session
+        user_session = current_session()
+        assert user_session is not None  # the authorization view issues codes to logged-in users only
         db.session.add(
             AuthorizationCode(
                 code_hash=tokens.digest(code),
@@ -154,14 +160,20 @@ class OpenIDConnect(OpenIDCode):
         # The relying party checks the nonce against its own session; the provider only echoes it.
         return False
 
-    def resolve_client_private_key(self, client: OAuthClient) -> dict[str, Any]:
-        return keys.current_key(db.session).private_jwk
+    def resolve_client_private_key(self, client: OAuthClient) -> RSAKey:
+        return keys.imported(self._signing_row())
 
     def get_client_algorithm(self, client: OAuthClient) -> str:
         return "RS256"
 
     def get_encode_header(self, client: OAuthClient) -> dict[str, str]:
-        return {"alg": "RS256", "kid": keys.current_key(db.session).kid, "typ": "JWT"}
+        return {"alg": "RS256", "kid": self._signing_row().kid, "typ": "JWT"}
+
+    def _signing_row(self) -> SigningKey:
+        # One key for the header's kid and the signature, even if a rotation happens meanwhile.
+        if "oidc_signing_key" not in g:
+            g.oidc_signing_key = keys.current_key(db.session)
+        return cast(SigningKey, g.oidc_signing_key)
 
     def get_client_claims(self, client: OAuthClient) -> dict[str, Any]:
         # `aud` as a string: clients (and our own end-session code) compare it as one.
@@ -195,7 +207,7 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         return [f"{issuer()}/oidc/token", issuer()]
 
     def resolve_client_public_key(self, client: OAuthClient) -> KeySet:
-        return KeySet.import_key_set(client.jwks or {"keys": []})
+        return KeySet.import_key_set(cast(Any, client.jwks or {"keys": []}))
 
     def validate_jti(self, claims: Any, jti: str) -> bool:
         key = hashlib.sha256(f"{claims['sub']}:{jti}".encode()).hexdigest()

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError
+from authlib.oidc.core.errors import ConsentRequiredError, RequestNotSupportedError, RequestURINotSupportedError
 from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -17,7 +19,7 @@ from idp.models import Consent
 from idp.oidc import claims, keys, tokens
 from idp.oidc import server as oidc_server
 from idp.oidc.errors import bearer_error, french_error_page
-from shared.clock import utcnow
+from shared.clock import epoch, utcnow
 from shared.web import csrf
 
 bp = Blueprint("oidc", __name__)
@@ -81,24 +83,29 @@ def jwks() -> Response:
 @csrf.exempt  # a cross-site POST from the relying party, by design (OIDC Core 3.1.2.1)
 def authorize() -> Any:
     params = request.values.to_dict()
-    try:
-        claims_request = json.loads(params["claims"]) if params.get("claims") else None
-        if claims_request is not None and not isinstance(claims_request, dict):
-            raise ValueError
-    except ValueError:
-        claims_request = "invalid"
     account = current_account() if not _must_log_in_again(params) else None
     try:
         grant = _server().get_consent_grant(end_user=account)
     except OAuth2Error as error:
         return _error_response(error)
-    if claims_request == "invalid":
-        return _error_response(_redirectable("invalid_request", "Invalid 'claims' parameter.", grant, params))
+    try:
+        claims_request = _claims_request(params)
+        _refuse_request_objects(params)
+    except OAuth2Error as error:
+        return _error_response(_redirectable(error, grant, params))
     if account is None:
+        # With a session, a fresh login was asked (prompt=login, max_age): the login page must show its form.
         return redirect(
-            url_for("login.login", next=_authorize_url(params, reauth=True), login_hint=params.get("login_hint", ""))
+            url_for(
+                "login.login",
+                next=_authorize_url(params, reauth=True),
+                login_hint=params.get("login_hint") or None,
+                prompt="login" if current_session() is not None else None,
+            )
         )
     if _needs_consent(grant.client, grant.request.scope, params):
+        if "none" in params.get("prompt", "").split():
+            return _error_response(_redirectable(ConsentRequiredError(), grant, params))
         return render_template(
             "oidc/consent.html",
             client=grant.client,
@@ -122,15 +129,17 @@ def consent() -> Any:
         return _error_response(error)
     if account is None:
         return redirect(url_for("login.login", next=_authorize_url(params, reauth=False)))
+    try:
+        claims_request = _claims_request(params)
+    except OAuth2Error as error:
+        return _error_response(_redirectable(error, grant, params))
     if request.form.get("decision") != "accept":
-        return _error_response(_redirectable("access_denied", "The user refused.", grant, params))
+        return _error_response(_redirectable(AccessDeniedError("The user refused."), grant, params))
     _save_consent(account.id, grant.client.client_id, grant.request.scope)
-    claims_request = json.loads(params["claims"]) if params.get("claims") else None
     return _issue_code(grant, account, claims_request)
 
 
 def _issue_code(grant: Any, account: Any, claims_request: dict[str, Any] | None) -> Any:
-    g.user_session = current_session()
     g.oidc_claims_request = claims_request
     response = _server().create_authorization_response(grant=grant, grant_user=account)
     return _with_issuer(response)
@@ -142,7 +151,7 @@ def _must_log_in_again(params: dict[str, str]) -> bool:
     if user_session is None:
         return False
     fresh_since = _reauth_marker(params.get("_reauth"))
-    logged_in_after_request = fresh_since is not None and user_session.created_at.timestamp() >= fresh_since
+    logged_in_after_request = fresh_since is not None and epoch(user_session.created_at) >= fresh_since
     if "login" in params.get("prompt", "").split() and not logged_in_after_request:
         return True
     max_age = params.get("max_age")
@@ -166,7 +175,7 @@ def _authorize_url(params: dict[str, str], reauth: bool) -> str:
     values = {key: value for key, value in params.items() if key != "_reauth"}
     if reauth:
         values["_reauth"] = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REAUTH_SALT).dumps(
-            utcnow().timestamp() - 1
+            epoch(utcnow()) - 1
         )
     return f"{url_for('oidc.authorize')}?{urlencode(values)}"
 
@@ -191,11 +200,35 @@ def _save_consent(account_id: int, client_id: str, scope: str) -> None:
     db.session.commit()
 
 
-def _redirectable(error: str, description: str, grant: Any, params: dict[str, str]) -> OAuth2Error:
-    failure = OAuth2Error(description=description, redirect_uri=grant.request.payload.redirect_uri)
-    failure.error = error
-    failure.state = params.get("state")
-    return failure
+def _claims_request(params: dict[str, str]) -> dict[str, Any] | None:
+    """The `claims` request parameter: a JSON object whose `userinfo` and `id_token` members are
+    objects (OpenID Connect Core §5.5)."""
+    if not params.get("claims"):
+        return None
+    try:
+        value = json.loads(params["claims"])
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or any(
+        not isinstance(value.get(member), dict | None) for member in ("userinfo", "id_token")
+    ):
+        raise InvalidRequestError("Invalid 'claims' parameter.")
+    return value
+
+
+def _refuse_request_objects(params: dict[str, str]) -> None:
+    """Discovery says request objects are not supported; OpenID Connect Core §6 wants it said."""
+    if "request" in params:
+        raise RequestNotSupportedError()
+    if "request_uri" in params:
+        raise RequestURINotSupportedError()
+
+
+def _redirectable(error: OAuth2Error, grant: Any, params: dict[str, str]) -> OAuth2Error:
+    """An error for the client, sent to its redirect URI (validated with the grant)."""
+    error.redirect_uri = grant.request.payload.redirect_uri
+    error.state = params.get("state")
+    return error
 
 
 def _error_response(error: OAuth2Error) -> Any:

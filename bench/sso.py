@@ -1,0 +1,309 @@
+"""Benchmark of complete single sign-on logins against the IdP served by gunicorn (2 workers).
+
+Not a test. `python bench/sso.py --flows 200` starts a throwaway PostgreSQL cluster, migrates it,
+creates an account and a client, starts gunicorn on loopback, then runs complete authorization-code
+logins (authorize → login form → code → token → userinfo), refreshes, userinfo calls and
+discovery+JWKS fetches. It reports throughput, per-step latency and the server's CPU time per
+operation, read from /proc for the gunicorn workers (the load generator shares the 2 cores, so CPU
+per operation is the figure that compares). With --profile it also samples the workers with py-spy.
+"""
+
+import argparse
+import base64
+import hashlib
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from flask_migrate import upgrade  # noqa: E402
+
+from idp import create_app  # noqa: E402
+from idp.extensions import db  # noqa: E402
+from idp.oidc.cli import register_client  # noqa: E402
+from tests.idp.factories import PASSWORD, load_directory, make_account  # noqa: E402
+from tests.postgres_cluster import free_port, postgres_cluster  # noqa: E402
+
+REDIRECT_URI = "http://127.0.0.1:5999/callback"
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def prepare(database_url: str, public_url: str) -> tuple[str, str]:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PUBLIC_URL": public_url})
+    with app.app_context():
+        upgrade()
+        load_directory(db.session)
+        make_account(db.session, email="bench@exemple.fr")
+        client, secret = register_client("Banc d'essai", "soffi", [REDIRECT_URI], [])
+        db.engine.dispose()
+        assert secret is not None
+        return client.client_id, secret
+
+
+def worker_pids(master: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True, check=False)
+    return [int(pid) for pid in found.stdout.split()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / TICKS
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(share * len(ordered)), len(ordered) - 1)]
+
+
+class Flow:
+    def __init__(self, base: str, client_id: str, secret: str) -> None:
+        self.base, self.client_id, self.secret = base, client_id, secret
+        self.steps: dict[str, list[float]] = {}
+
+    def timed(self, step: str, action: Callable[[], httpx.Response]) -> httpx.Response:
+        start = time.perf_counter()
+        response = action()
+        self.steps.setdefault(step, []).append(time.perf_counter() - start)
+        return response
+
+    def login(self) -> dict[str, str]:
+        verifier = secrets.token_urlsafe(48)
+        challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        params = {
+            "client_id": self.client_id,
+            "response_type": "code",
+            "redirect_uri": REDIRECT_URI,
+            "scope": "openid profile email habilitations",
+            "state": secrets.token_urlsafe(8),
+            "nonce": secrets.token_urlsafe(8),
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        }
+        # The browser carries the IdP cookie; the relying party's back channel (token, userinfo) does not.
+        with httpx.Client(base_url=self.base) as browser, httpx.Client(base_url=self.base) as back_channel:
+            to_login = self.timed("1 authorize (no session)", lambda: browser.get("/oidc/authorize", params=params))
+            page = self.timed("2 login page", lambda: browser.get(to_login.headers["location"]))
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+            assert token, "no CSRF token on the login page"
+            form = {"csrf_token": token.group(1), "email": "bench@exemple.fr", "password": PASSWORD}
+            logged_in = self.timed("3 login POST", lambda: browser.post(page.url.raw_path.decode(), data=form))
+            assert logged_in.status_code == 302, logged_in.text[:500]
+            code_redirect = self.timed("4 authorize → code", lambda: browser.get(logged_in.headers["location"]))
+            code = parse_qs(urlsplit(code_redirect.headers["location"]).query)["code"][0]
+            tokens = self.timed(
+                "5 token",
+                lambda: back_channel.post(
+                    "/oidc/token",
+                    data={
+                        "grant_type": "authorization_code",
+                        "code": code,
+                        "redirect_uri": REDIRECT_URI,
+                        "code_verifier": verifier,
+                    },
+                    auth=(self.client_id, self.secret),
+                ),
+            ).json()
+            info = self.timed(
+                "6 userinfo",
+                lambda: back_channel.get(
+                    "/oidc/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+                ),
+            )
+            assert info.status_code == 200
+            return dict(tokens)
+
+
+def measure(label: str, count: int, pids: list[int], action: Callable[[], None]) -> dict[str, float]:
+    before_cpu, before = cpu_seconds(pids), time.perf_counter()
+    for _ in range(count):
+        action()
+    elapsed, cpu = time.perf_counter() - before, cpu_seconds(pids) - before_cpu
+    result = {"per_second": count / elapsed, "cpu_ms": 1000 * cpu / count}
+    say(
+        f"{label}: {count} in {elapsed:.1f} s — {result['per_second']:.1f}/s, server CPU {result['cpu_ms']:.1f} ms each"
+    )
+    return result
+
+
+def report_steps(flow: Flow) -> None:
+    say("\n| step | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- |")
+    for step, values in sorted(flow.steps.items()):
+        say(
+            f"| {step} | {1000 * statistics.median(values):.1f} | {1000 * percentile(values, 0.95):.1f} "
+            f"| {1000 * percentile(values, 0.99):.1f} |"
+        )
+
+
+def profile(pids: list[int], seconds: int, workload: Callable[[], None]) -> None:
+    """Sample one worker with py-spy while the workload runs; print where the time goes."""
+    output = Path(tempfile.mkdtemp()) / "profile.txt"
+    spy = subprocess.Popen(
+        [
+            "py-spy",
+            "record",
+            "--pid",
+            str(pids[0]),
+            "--duration",
+            str(seconds),
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            str(output),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        workload()
+    spy.wait()
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
+    total = 0
+    for line in output.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        total += int(count)
+        seen: set[str] = set()
+        for frame in stack.split(";"):
+            for label, pattern in CATEGORIES.items():
+                if pattern in frame and label not in seen:
+                    inclusive[label] += int(count)
+                    seen.add(label)
+            function = re.sub(r":\d+\)$", ")", frame.strip())
+            if ("/idp/" in frame or "/shared/" in frame) and function not in seen:
+                own[function] += int(count)
+                seen.add(function)
+    say(f"\nWhere a worker's time goes ({total} samples, inclusive):")
+    for label, count in inclusive.most_common():
+        say(f"  {100 * count / total:5.1f} %  {label}")
+    say("\nThe project's own functions (inclusive):")
+    for function, count in own.most_common(20):
+        say(f"  {100 * count / total:5.1f} %  {function}")
+
+
+CATEGORIES = {
+    "argon2 password verification": "verify_and_update",
+    "ID token signing (RSA)": "encode_id_token",
+    "Jinja template rendering": "render_template",
+    "SQLAlchemy (queries, flush, commit)": "sqlalchemy/",
+    "psycopg (database round trips)": "psycopg/",
+    "session cookie (itsdangerous)": "itsdangerous/",
+    "WTForms / CSRF": "wtforms/",
+    "Authlib": "authlib/",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--flows", type=int, default=200)
+    parser.add_argument("--profile", type=int, default=0, help="seconds of py-spy sampling (0: none)")
+    args = parser.parse_args()
+    with postgres_cluster() as server:
+        engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text('CREATE DATABASE "bench"'))
+        engine.dispose()
+        database_url, port = f"{server}/bench", free_port()
+        base = f"http://127.0.0.1:{port}"
+        client_id, secret = prepare(database_url, base)
+        environment = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "IDP_PUBLIC_URL": base,
+            "SECRET_KEY": "bench-secret",
+            "RATELIMIT_ENABLED": "0",
+        }
+        gunicorn = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "idp:create_app()",
+            ],
+            env=environment,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(200):
+                try:
+                    httpx.get(f"{base}/connexion", timeout=1)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.1)  # waiting for gunicorn to listen (a benchmark, not a test)
+            pids = worker_pids(gunicorn.pid)
+            flow = Flow(base, client_id, secret)
+            for _ in range(10):  # warm-up: imports, first key, connection pools
+                flow.login()
+            flow.steps.clear()
+            say(f"gunicorn workers {pids}; {args.flows} flows, sequential, PostgreSQL 15 on loopback")
+            refresh_tokens = []
+            measure("complete SSO login", args.flows, pids, lambda: refresh_tokens.append(flow.login()))
+            report_steps(flow)
+            http = httpx.Client(base_url=base)
+            current = [refresh_tokens[-1]]
+
+            def refresh() -> None:
+                response = http.post(
+                    "/oidc/token",
+                    auth=(client_id, secret),
+                    data={"grant_type": "refresh_token", "refresh_token": current[0]["refresh_token"]},
+                )
+                assert response.status_code == 200, response.text
+                current[0] = response.json()
+
+            def userinfo() -> None:
+                response = http.get("/oidc/userinfo", headers={"Authorization": f"Bearer {current[0]['access_token']}"})
+                assert response.status_code == 200
+
+            def discovery() -> None:
+                assert http.get("/.well-known/openid-configuration").status_code == 200
+                assert http.get("/oidc/jwks").status_code == 200
+
+            say("")
+            measure("refresh", args.flows * 2, pids, refresh)
+            measure("userinfo", args.flows * 5, pids, userinfo)
+            measure("discovery + JWKS", args.flows * 2, pids, discovery)
+            if args.profile:
+                profile(pids, args.profile, lambda: refresh_tokens.append(flow.login()))
+        finally:
+            gunicorn.send_signal(signal.SIGTERM)
+            gunicorn.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

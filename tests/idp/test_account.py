@@ -17,6 +17,7 @@ from idp import messages
 from idp.extensions import db
 from idp.models import Account, AuditEvent, AuditEventType, Civilite, LinkPurpose, OneTimeLink
 from tests.idp import factories
+from tests.idp.conftest import FreshContext
 from tests.mail_server import ReceivedMail
 
 EMAIL = "claire.testeuse@exemple.fr"
@@ -49,6 +50,11 @@ def log_in(
     return form.submit(status=status)
 
 
+def other_client(app: Flask, ip: str) -> webtest.TestApp:
+    """Another browser, with its own cookies and its own address."""
+    return webtest.TestApp(FreshContext(app), extra_environ={"REMOTE_ADDR": ip})
+
+
 def account_page(client: webtest.TestApp) -> webtest.TestResponse:
     page = client.get("/mon-compte")
     assert page.status_int == 200
@@ -66,7 +72,7 @@ def field_error(page: webtest.TestResponse, field_id: str) -> str:
         assert "fr-fieldset--error" in field[0]["class"]
     else:
         assert field[0]["aria-invalid"] == "true"
-        assert f"{field_id}-messages" in field[0]["aria-describedby"].split()
+        assert f"{field_id}-messages" in str(field[0]["aria-describedby"]).split()
     return str(groups[0].get_text(" ", strip=True))
 
 
@@ -260,7 +266,7 @@ def test_change_password(user: webtest.TestApp, account: Account, app: Flask, in
     (row,) = audit_rows(AuditEventType.PASSWORD_CHANGED)
     assert row.account_id == account.id
 
-    fresh = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "198.51.100.8"})
+    fresh = other_client(app, "198.51.100.8")
     refused = log_in(fresh, EMAIL, factories.PASSWORD, status=422)
     assert messages.LOGIN_FAILED in refused
     assert log_in(fresh, EMAIL, NEW_PASSWORD).status_int == 302
@@ -270,7 +276,7 @@ def test_change_password(user: webtest.TestApp, account: Account, app: Flask, in
 def test_change_password_ends_every_other_session_but_this_one(
     user: webtest.TestApp, account: Account, app: Flask
 ) -> None:
-    elsewhere = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.9"})
+    elsewhere = other_client(app, "203.0.113.9")
     log_in(elsewhere)
     account_page(elsewhere)
 
@@ -286,7 +292,7 @@ def test_change_password_ends_every_other_session_but_this_one(
 def test_change_password_voids_a_pending_reset_link(
     user: webtest.TestApp, account: Account, app: Flask, inbox: Inbox
 ) -> None:
-    anonymous = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "203.0.113.9"})
+    anonymous = other_client(app, "203.0.113.9")
     form = form_posting_to(anonymous.get("/mot-de-passe/oublie"), "/mot-de-passe/oublie")
     form["email"] = EMAIL
     form.submit()
@@ -383,7 +389,7 @@ def test_change_email(user: webtest.TestApp, account: Account, app: Flask, inbox
     assert user.get(link, status=410).status_int == 410
     assert messages.LINK_USED in user.get(link, status=410)
 
-    fresh = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "198.51.100.8"})
+    fresh = other_client(app, "198.51.100.8")
     assert messages.LOGIN_FAILED in log_in(fresh, EMAIL, status=422)
     assert log_in(fresh, NEW_EMAIL).status_int == 302
     assert NEW_EMAIL in account_page(fresh)

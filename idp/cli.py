@@ -53,7 +53,7 @@ def create(
     from idp.forms.fields import NAME_PATTERN, normalize_phone
 
     try:
-        email = validate_email(email, check_deliverability=False).normalized
+        email = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError:
         fail(messages.EMAIL_INVALID)
     if find_account_by_email(db.session, email):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from idp.models import Account, LinkPurpose, OneTimeLink
+from idp.models import Account, AccountStatus, LinkPurpose, OneTimeLink
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -65,6 +65,8 @@ def check_link(session: DbSession, token: str, purpose: LinkPurpose) -> OneTimeL
     link = find_link(session, token, purpose) if token else None
     if link is None:
         raise LinkInvalid()
+    if link.account.status is AccountStatus.DISABLED:  # an operator closed the account: its links die too
+        raise LinkInvalid(link.account)
     if link.used_at is not None:
         raise LinkAlreadyUsed(link.account)
     if utcnow() > link.expires_at:

@@ -43,7 +43,8 @@ def update_coordonnees(session: DbSession, account: Account, data: Coordonnees, 
     )
     after = {"civilite": data.civilite.value, "nom": data.nom, "prenom": data.prenom, "telephone": data.telephone}
     changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
-    audit.record(session, AuditEventType.PROFILE_UPDATED, account.id, ip, changed=changed)
+    if changed:
+        audit.record(session, AuditEventType.PROFILE_UPDATED, account.id, ip, changed=changed)
     session.commit()
 
 

@@ -557,3 +557,10 @@ def test_audit_rows_never_hold_a_password_or_a_token(user: webtest.TestApp, acco
     everything = json.dumps([row.data for row in audit_rows()])
     for secret in (factories.PASSWORD, NEW_PASSWORD, token, reload(account.id).password_hash):
         assert secret not in everything
+
+
+def test_saving_unchanged_coordonnees_writes_no_audit_row(client):
+    factories.make_account(db.session)
+    log_in(client)
+    form_posting_to(client.get("/mon-compte"), "/mon-compte/coordonnees").submit()
+    assert audit_rows(AuditEventType.PROFILE_UPDATED) == []

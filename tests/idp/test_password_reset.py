@@ -157,3 +157,11 @@ def test_no_password_or_token_is_written_in_the_audit_log(client, inbox):
     token = path.rsplit("/", 1)[1]
     for row in db.session.scalars(select(AuditEvent)):
         assert token not in str(row.data) and NEW not in str(row.data)
+
+
+def test_a_disabled_account_cannot_use_a_link_sent_before(client, inbox, app):
+    make_account(db.session)
+    path = reset_link(client, inbox)
+    result = app.test_cli_runner().invoke(args=["accounts", "disable", "claire.testeuse@exemple.fr"])
+    assert result.exit_code == 0
+    assert client.get(path, status=404).status_code == 404

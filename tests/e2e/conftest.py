@@ -96,7 +96,7 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     context.set_default_timeout(10_000)
     context.route(live_server.url + AXE_PATH, lambda route: route.fulfill(path=AXE_SCRIPT))
     page = context.new_page()
-    console_errors: list[str] = []
+    console_errors: list[tuple[str, str]] = []
     documents: set[str] = set()
 
     def on_response(response: Response) -> None:
@@ -104,20 +104,23 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
             documents.add(response.url)
 
     def on_console(message: ConsoleMessage) -> None:
-        # A page answered 422 (a form with errors) or 410 (a dead link) is the app speaking, checked by
-        # the test through what the page says; any other failed load (asset, fetch) is a defect.
-        if message.type != "error" or (
-            message.text.startswith("Failed to load resource") and message.location["url"] in documents
-        ):
-            return
-        console_errors.append(f"{message.location['url']}: {message.text}")
+        if message.type == "error":
+            console_errors.append((message.location["url"], message.text))
 
     page.on("response", on_response)
     page.on("console", on_console)
-    page.on("pageerror", lambda error: console_errors.append(f"{page.url}: uncaught {error}"))
+    page.on("pageerror", lambda error: console_errors.append((page.url, f"uncaught {error}")))
     yield page
     context.close()
-    assert not console_errors, "errors in the browser console:\n" + "\n".join(console_errors)
+    # A page answered 422 (a form with errors) or 410 (a dead link) is the app speaking, checked by the
+    # test through what the page says; any other failed load (asset, fetch) is a defect. Filtered only
+    # now: the console message may arrive before the response event.
+    errors = [
+        f"{url}: {text}"
+        for url, text in console_errors
+        if not (text.startswith("Failed to load resource") and url in documents)
+    ]
+    assert not errors, "errors in the browser console:\n" + "\n".join(errors)
 
 
 def axe_check(page: Page) -> None:
@@ -125,7 +128,6 @@ def axe_check(page: Page) -> None:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=AXE_PATH)
     results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    blocking = [violation for violation in results["violations"] if violation["impact"] in BLOCKING_IMPACTS]
     report = [
         {
             "rule": violation["id"],
@@ -133,21 +135,22 @@ def axe_check(page: Page) -> None:
             "help": violation["help"],
             "targets": [node["target"] for node in violation["nodes"]],
         }
-        for violation in blocking
+        for violation in results["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
     ]
-    assert not blocking, f"axe-core on {page.url}:\n{json.dumps(report, indent=2, ensure_ascii=False)}"
+    assert not report, f"axe-core on {page.url}:\n{json.dumps(report, indent=2, ensure_ascii=False)}"
 
 
 @pytest.fixture
 def visit(page: Page, request: pytest.FixtureRequest) -> Callable[[str], None]:
-    """visit(name): the checks every page of a journey gets — axe-core, then a full-page screenshot."""
-    folder = SCREENSHOTS / request.node.name
-    counter = iter(range(1, 1000))
+    """visit(name): what every page of a journey gets — axe-core, then a full-page screenshot to look at."""
+    prefix = request.node.name.removeprefix("test_")
+    counter = iter(range(1, 100))
 
     def check(name: str) -> None:
         page.wait_for_load_state("load")
         axe_check(page)
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=folder / f"{next(counter):02d}-{name}.png", full_page=True)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / f"{prefix}-{next(counter):02d}-{name}.png", full_page=True)
 
     return check

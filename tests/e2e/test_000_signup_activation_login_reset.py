@@ -33,7 +33,8 @@ def confirm_field(page: Page) -> Locator:
 def type_new_password(page: Page, password: str) -> None:
     """Type the password key by key (the strength indicator listens to input), then its confirmation."""
     password_field(page).press_sequentially(password)
-    expect(page.locator(".password-strength")).to_contain_text("Très fort")
+    expect(page.get_by_text("Robustesse du mot de passe : Très fort")).to_be_visible()
+    expect(password_field(page)).to_have_accessible_description(re.compile("Très fort"))  # read out too
     page.keyboard.press("Tab")  # past « Afficher »…
     page.keyboard.press("Tab")  # …to the confirmation
     expect(confirm_field(page)).to_be_focused()
@@ -42,7 +43,9 @@ def type_new_password(page: Page, password: str) -> None:
 
 def log_in(page: Page, password: str) -> None:
     page.get_by_label(re.compile(r"^Adresse électronique")).fill(EMAIL)
-    page.get_by_label(re.compile(r"^Mot de passe")).first.fill(password)
+    page.keyboard.press("Tab")
+    expect(password_field(page)).to_be_focused()
+    page.keyboard.type(password)
     page.keyboard.press("Enter")
 
 
@@ -74,20 +77,24 @@ def test_sign_up_activate_log_in_and_reset_the_password(
     expect(page.get_by_role("heading", name="Vos informations de connexion")).to_be_visible()
     expect(page.get_by_text(f"SIRET {SIRET}")).to_be_visible()
     page.get_by_label(re.compile(r"^Email")).fill(EMAIL)
+    page.keyboard.press("Tab")
+    expect(password_field(page)).to_be_focused()
     type_new_password(page, PASSWORD)
     visit("inscription-identifiants")
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Vos coordonnées")).to_be_visible()
+    # The whole step with the keyboard: one tab stop per field, in the order they are shown.
     madame = page.get_by_label("Madame")
     madame.focus()
     page.keyboard.press("Space")
     expect(madame).to_be_checked()
-    page.get_by_label(re.compile(r"^Nom")).fill("Testeuse")
-    page.get_by_label(re.compile(r"^Prénom")).fill("Claire")
-    page.get_by_label(re.compile(r"^Téléphone")).fill("01 22 33 44 55")
-    robot = page.get_by_label("Je ne suis pas un robot")
-    robot.focus()
+    for label, value in (("Nom", "Testeuse"), ("Prénom", "Claire"), ("Téléphone", "01 22 33 44 55")):
+        page.keyboard.press("Tab")
+        expect(page.get_by_label(re.compile(f"^{label}"))).to_be_focused()
+        page.keyboard.type(value)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Je ne suis pas un robot")).to_be_focused()
     page.keyboard.press("Space")
     expect(page.get_by_text("Vérifié : vous n'êtes pas une machine")).to_be_visible()
     visit("inscription-coordonnees")

@@ -16,28 +16,194 @@ from stdnum import luhn
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo_data"
 
-ACTIVITIES = (
-    "FORMATION CONSEIL SERVICES TRANSPORTS BOULANGERIE BOUCHERIE PHARMACIE GARAGE RESTAURANT CABINET INSTITUT "
-    "ECOLE CENTRE ASSOCIATION HOLDING IMMOBILIER INFORMATIQUE BATIMENT PLOMBERIE ELECTRICITE COIFFURE "
-    "MENUISERIE MACONNERIE PEINTURE NETTOYAGE SECURITE COMMUNICATION AMBULANCES TAXI HOTEL BOULANGERIE-PATISSERIE "
-    "AUTO-ECOLE OPTIQUE FLEURS COURTAGE EXPERTISE ARCHITECTURE PAYSAGE LOGISTIQUE DISTRIBUTION INGENIERIE "
-    "AGENCE ATELIER BOUTIQUE CREPERIE BRASSERIE PIZZERIA LIBRAIRIE CARROSSERIE CHARPENTE COUVERTURE TOITURE"
-).split()
-FORMS = "SARL SAS SASU EURL SCI SNC SELARL SCM GAEC EARL".split()
+ACTIVITIES = [
+    "FORMATION",
+    "CONSEIL",
+    "SERVICES",
+    "TRANSPORTS",
+    "BOULANGERIE",
+    "BOUCHERIE",
+    "PHARMACIE",
+    "GARAGE",
+    "RESTAURANT",
+    "CABINET",
+    "INSTITUT",
+    "ECOLE",
+    "CENTRE",
+    "ASSOCIATION",
+    "HOLDING",
+    "IMMOBILIER",
+    "INFORMATIQUE",
+    "BATIMENT",
+    "PLOMBERIE",
+    "ELECTRICITE",
+    "COIFFURE",
+    "MENUISERIE",
+    "MACONNERIE",
+    "PEINTURE",
+    "NETTOYAGE",
+    "SECURITE",
+    "COMMUNICATION",
+    "AMBULANCES",
+    "TAXI",
+    "HOTEL",
+    "BOULANGERIE-PATISSERIE",
+    "AUTO-ECOLE",
+    "OPTIQUE",
+    "FLEURS",
+    "COURTAGE",
+    "EXPERTISE",
+    "ARCHITECTURE",
+    "PAYSAGE",
+    "LOGISTIQUE",
+    "DISTRIBUTION",
+    "INGENIERIE",
+    "AGENCE",
+    "ATELIER",
+    "BOUTIQUE",
+    "CREPERIE",
+    "BRASSERIE",
+    "PIZZERIA",
+    "LIBRAIRIE",
+    "CARROSSERIE",
+    "CHARPENTE",
+    "COUVERTURE",
+    "TOITURE",
+]
+FORMS = ["SARL", "SAS", "SASU", "EURL", "SCI", "SNC", "SELARL", "SCM", "GAEC", "EARL"]
 LINKS = ["DU", "DE LA", "DES", "DE", "ET", "&"]
-QUALIFIERS = "NOUVELLE|GENERALE|MODERNE|ATLANTIQUE|CENTRALE|NATIONALE|REGIONALE|DU CENTRE|DE L'OUEST|DU SUD".split("|")
-SURNAMES = (
-    "MARTIN BERNARD THOMAS PETIT ROBERT RICHARD DURAND DUBOIS MOREAU LAURENT SIMON MICHEL LEFEBVRE LEROY ROUX "
-    "DAVID BERTRAND MOREL FOURNIER GIRARD BONNET DUPONT LAMBERT FONTAINE ROUSSEAU VINCENT MULLER LEFEVRE FAURE "
-    "ANDRE MERCIER BLANC GUERIN BOYER GARNIER CHEVALIER FRANCOIS LEGRAND GAUTHIER GARCIA PERRIN ROBIN CLEMENT "
-    "MORIN NICOLAS HENRY ROUSSEL MATHIEU GAUTIER MASSON MARCHAND DUVAL DENIS DUMONT MARIE LEMAIRE NOEL MEYER "
-    "DUFOUR MEUNIER BRUN BLANCHARD GIRAUD JOLY RIVIERE LUCAS BRUNET GAILLARD BARBIER ARNAUD MARTINEZ GERARD "
-    "ROCHE RENARD SCHMITT ROY LEROUX COLIN VIDAL CARON PICARD ROGER FABRE AUBERT LEMOINE RENAUD DUMAS LACROIX"
-).split()
-FIRST_NAMES = (
-    "MARIE JEAN PIERRE MICHEL ANNE PHILIPPE NATHALIE ISABELLE CATHERINE SYLVIE CHRISTOPHE PATRICK NICOLAS "
-    "SANDRINE STEPHANE VALERIE LAURENT JULIEN CELINE DAVID CAMILLE LEA HUGO LOUISE ARTHUR CHLOE THEO EMMA"
-).split()
+QUALIFIERS = [
+    "NOUVELLE",
+    "GENERALE",
+    "MODERNE",
+    "ATLANTIQUE",
+    "CENTRALE",
+    "NATIONALE",
+    "REGIONALE",
+    "DU CENTRE",
+    "DE L'OUEST",
+    "DU SUD",
+]
+SURNAMES = [
+    "MARTIN",
+    "BERNARD",
+    "THOMAS",
+    "PETIT",
+    "ROBERT",
+    "RICHARD",
+    "DURAND",
+    "DUBOIS",
+    "MOREAU",
+    "LAURENT",
+    "SIMON",
+    "MICHEL",
+    "LEFEBVRE",
+    "LEROY",
+    "ROUX",
+    "DAVID",
+    "BERTRAND",
+    "MOREL",
+    "FOURNIER",
+    "GIRARD",
+    "BONNET",
+    "DUPONT",
+    "LAMBERT",
+    "FONTAINE",
+    "ROUSSEAU",
+    "VINCENT",
+    "MULLER",
+    "LEFEVRE",
+    "FAURE",
+    "ANDRE",
+    "MERCIER",
+    "BLANC",
+    "GUERIN",
+    "BOYER",
+    "GARNIER",
+    "CHEVALIER",
+    "FRANCOIS",
+    "LEGRAND",
+    "GAUTHIER",
+    "GARCIA",
+    "PERRIN",
+    "ROBIN",
+    "CLEMENT",
+    "MORIN",
+    "NICOLAS",
+    "HENRY",
+    "ROUSSEL",
+    "MATHIEU",
+    "GAUTIER",
+    "MASSON",
+    "MARCHAND",
+    "DUVAL",
+    "DENIS",
+    "DUMONT",
+    "MARIE",
+    "LEMAIRE",
+    "NOEL",
+    "MEYER",
+    "DUFOUR",
+    "MEUNIER",
+    "BRUN",
+    "BLANCHARD",
+    "GIRAUD",
+    "JOLY",
+    "RIVIERE",
+    "LUCAS",
+    "BRUNET",
+    "GAILLARD",
+    "BARBIER",
+    "ARNAUD",
+    "MARTINEZ",
+    "GERARD",
+    "ROCHE",
+    "RENARD",
+    "SCHMITT",
+    "ROY",
+    "LEROUX",
+    "COLIN",
+    "VIDAL",
+    "CARON",
+    "PICARD",
+    "ROGER",
+    "FABRE",
+    "AUBERT",
+    "LEMOINE",
+    "RENAUD",
+    "DUMAS",
+    "LACROIX",
+]
+FIRST_NAMES = [
+    "MARIE",
+    "JEAN",
+    "PIERRE",
+    "MICHEL",
+    "ANNE",
+    "PHILIPPE",
+    "NATHALIE",
+    "ISABELLE",
+    "CATHERINE",
+    "SYLVIE",
+    "CHRISTOPHE",
+    "PATRICK",
+    "NICOLAS",
+    "SANDRINE",
+    "STEPHANE",
+    "VALERIE",
+    "LAURENT",
+    "JULIEN",
+    "CELINE",
+    "DAVID",
+    "CAMILLE",
+    "LEA",
+    "HUGO",
+    "LOUISE",
+    "ARTHUR",
+    "CHLOE",
+    "THEO",
+    "EMMA",
+]
 # (city, postal code, INSEE commune code)
 CITIES = [
     ("PARIS 11", "75011", "75111"),
@@ -83,14 +249,67 @@ CITIES = [
     ("BAYONNE", "64100", "64102"),
     ("AVIGNON", "84000", "84007"),
 ]
-STREET_TYPES = "RUE RUE RUE AV BD PL QUAI ALL IMP CHE RTE".split()
-STREET_NAMES = (
-    "DE LA REPUBLIQUE|VICTOR HUGO|JEAN JAURES|DU GENERAL DE GAULLE|PASTEUR|DE LA GARE|DES ECOLES|"
-    "DU MOULIN|DE L'EGLISE|NATIONALE|DE LA PAIX|DES LILAS|DU COMMERCE|DE PARIS|DE LA LIBERTE|AMPERE|"
-    "DES ARTISANS|DU PORT|DES PRES|DE LA MAIRIE"
-).split("|")
-NAF = "85.59A 85.59B 47.24Z 56.10A 45.20A 49.41A 43.21A 69.20Z 70.22Z 62.01Z 68.20B 96.02A 47.73Z 10.71C".split()
-SYLLABLES = "KER VA DEC LO RIN GUE BAR TO MAZ EL LEC HAN NIC OU ZAR PEL TRI MON BOS QUIN".split()
+STREET_TYPES = ["RUE", "RUE", "RUE", "AV", "BD", "PL", "QUAI", "ALL", "IMP", "CHE", "RTE"]
+STREET_NAMES = [
+    "DE LA REPUBLIQUE",
+    "VICTOR HUGO",
+    "JEAN JAURES",
+    "DU GENERAL DE GAULLE",
+    "PASTEUR",
+    "DE LA GARE",
+    "DES ECOLES",
+    "DU MOULIN",
+    "DE L'EGLISE",
+    "NATIONALE",
+    "DE LA PAIX",
+    "DES LILAS",
+    "DU COMMERCE",
+    "DE PARIS",
+    "DE LA LIBERTE",
+    "AMPERE",
+    "DES ARTISANS",
+    "DU PORT",
+    "DES PRES",
+    "DE LA MAIRIE",
+]
+NAF = [
+    "85.59A",
+    "85.59B",
+    "47.24Z",
+    "56.10A",
+    "45.20A",
+    "49.41A",
+    "43.21A",
+    "69.20Z",
+    "70.22Z",
+    "62.01Z",
+    "68.20B",
+    "96.02A",
+    "47.73Z",
+    "10.71C",
+]
+SYLLABLES = [
+    "KER",
+    "VA",
+    "DEC",
+    "LO",
+    "RIN",
+    "GUE",
+    "BAR",
+    "TO",
+    "MAZ",
+    "EL",
+    "LEC",
+    "HAN",
+    "NIC",
+    "OU",
+    "ZAR",
+    "PEL",
+    "TRI",
+    "MON",
+    "BOS",
+    "QUIN",
+]
 
 
 def _zipf_weights(count: int) -> list[float]:
@@ -145,7 +364,9 @@ class Generator:
         rng = self.rng
         if rng.random() < 0.7:  # most establishments have no enseigne: they show the company's name
             return ""
-        return rng.choice([f"{rng.choice(ACTIVITIES)} {city}", f"AU {rng.choice(ACTIVITIES)} {self.surname()}"])
+        if rng.random() < 0.5:
+            return f"{rng.choice(ACTIVITIES)} {city}"
+        return f"AU {rng.choice(ACTIVITIES)} {self.surname()}"
 
 
 def with_key(digits: str) -> str:
@@ -162,7 +383,9 @@ class Files:
     companies: Path
     establishments: Path
     sirets: list[str]  # a sample, for the SIRET and SIREN queries
-    rare: list[str]
+    rare: list[str]  # rare surnames given to some company
+    names: list[str] = field(default_factory=list)  # a sample of company names
+    rare_names: list[str] = field(default_factory=list)  # company names with a rare surname in them
 
 
 def _companies(rows: int, gen: Generator) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
@@ -189,8 +412,10 @@ def generate(folder: Path, rows: int, seed: int = 2026) -> Files:
         establishments = csv.DictWriter(establishments_file, establishment_header, restval="")
         companies.writeheader()
         establishments.writeheader()
+        rare = set(gen.rare)
         for siren, cities in _companies(rows, gen):
             denomination, first_name, last_name = gen.company_name(cities[0][0])
+            _sample_name(files, denomination or f"{first_name} {last_name}", rare, rng)
             active = rng.random() > 0.05
             companies.writerow(_company_row(siren, denomination, first_name, last_name, active))
             for nic, city in enumerate(cities, start=1):
@@ -199,6 +424,13 @@ def generate(folder: Path, rows: int, seed: int = 2026) -> Files:
                 if rng.random() < 0.001:
                     files.sirets.append(siret)
     return files
+
+
+def _sample_name(files: Files, name: str, rare: set[str], rng: random.Random) -> None:
+    if len(files.rare_names) < 2000 and any(word in rare for word in name.split()):
+        files.rare_names.append(name)
+    elif len(files.names) < 2000 and rng.random() < 0.01:
+        files.names.append(name)
 
 
 def _company_row(siren: str, denomination: str, first_name: str, last_name: str, active: bool) -> dict[str, str]:

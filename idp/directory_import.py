@@ -16,8 +16,8 @@ from typing import Any, TextIO
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from idp.extensions import db
@@ -155,10 +155,16 @@ def _batch_values(session: DbSession, batch: Batch, kind: str, report: ImportRep
 
 
 def _upsert(session: DbSession, model: type, key: str, values: list[dict[str, Any]]) -> None:
+    """Insert or update the rows of one batch.
+
+    Sent as one executemany of a single-row statement: a multi-row VALUES of 5 000 rows costs more to
+    compile than to run (about 1 000 rows/s), whereas this statement is compiled once and psycopg
+    pipelines its executions.
+    """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(model).values(values)
+    statement = dialect.insert(model.__table__)  # type: ignore[attr-defined]  # Core: no ORM bulk machinery
     updated = {column: statement.excluded[column] for column in values[0] if column != key}
-    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=updated))
+    session.execute(statement.on_conflict_do_update(index_elements=[key], set_=updated), values)
 
 
 def _write_batch(session: DbSession, kind: str, values: list[dict[str, Any]]) -> None:

@@ -18,6 +18,10 @@ CIVILITE_REQUIRED = "Sélectionnez votre civilité."
 BOT_CHECK_FAILED = "Confirmez que vous n'êtes pas une machine en cochant la case."
 
 DIRECTORY_QUERY_TOO_SHORT = "Saisissez au moins 3 caractères de la raison sociale, ou un SIRET ou un SIREN."
+DIRECTORY_TOO_MANY = (
+    "Plus de {count} établissements correspondent : seuls les {count} premiers sont affichés. "
+    "Précisez votre recherche (ajoutez un mot, la ville) ou saisissez le SIRET."
+)
 DIRECTORY_NO_RESULT = "Aucun établissement ne correspond à votre recherche."
 ESTABLISHMENT_REQUIRED = "Sélectionnez votre établissement dans la liste."
 ESTABLISHMENT_UNKNOWN = "Cet établissement est introuvable dans le répertoire. Recherchez-le de nouveau."

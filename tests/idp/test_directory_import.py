@@ -9,58 +9,22 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
-from stdnum import luhn
 
 from idp import directory_import
 from idp.directory_import import import_file, import_path
 from idp.extensions import db
 from idp.models import Company, Establishment
-from tests.idp.factories import DEMO_DATA
+from tests.idp import factories
+from tests.idp.factories import COMPANY_COLUMNS, DEMO_DATA, ESTABLISHMENT_COLUMNS, establishment_row, make_siret
 
-with (DEMO_DATA / "establishments.csv").open(encoding="utf-8") as header_file:
-    ESTABLISHMENT_COLUMNS = next(csv.reader(header_file))  # the 48 INSEE columns, in INSEE's order
-with (DEMO_DATA / "unites_legales.csv").open(encoding="utf-8") as header_file:
-    COMPANY_COLUMNS = next(csv.reader(header_file))
 # Added by newer INSEE files: the importer must ignore them.
 NEWER_COLUMNS = ["identifiantAdresseEtablissement", "coordonneeLambertAbscisseEtablissement"]
 
 NEW_SIREN = "991234568"  # fictional, passes Luhn, not in the demo files
 
 
-def siret(siren: str, nic: int) -> str:
-    """A SIRET with a right Luhn key: the SIREN, a 4-digit sequence number, the key digit."""
-    body = f"{siren}{nic:04d}"
-    return body + luhn.calc_check_digit(body)
-
-
-def csv_text(rows: list[dict[str, str]], columns: list[str] = ESTABLISHMENT_COLUMNS) -> io.StringIO:
-    stream = io.StringIO()
-    writer = csv.DictWriter(stream, columns, restval="", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    stream.seek(0)
-    return stream
-
-
-def establishment_row(number: str, **overrides: str) -> dict[str, str]:
-    values = {
-        "siren": number[:9],
-        "nic": number[9:],
-        "siret": number,
-        "etablissementSiege": "false",
-        "numeroVoieEtablissement": "4",
-        "typeVoieEtablissement": "RUE",
-        "libelleVoieEtablissement": "DES ESSAIS",
-        "codePostalEtablissement": "44000",
-        "libelleCommuneEtablissement": "NANTES",
-        "etatAdministratifEtablissement": "A",
-    }
-    values.update(overrides)
-    return values
-
-
 def import_establishments(*rows: dict[str, str]) -> directory_import.ImportReport:
-    return import_file(db.session, csv_text(list(rows)), "establishments")
+    return factories.import_establishments(db.session, *rows)
 
 
 def directory_rows() -> dict[str, tuple[Any, ...]]:
@@ -111,7 +75,7 @@ def test_a_new_import_replaces_the_old_values(app: Flask) -> None:
 
 
 def test_the_same_siret_twice_in_a_file_keeps_the_later_row(app: Flask) -> None:
-    number = siret(NEW_SIREN, 1)
+    number = make_siret(NEW_SIREN, 1)
     report = import_establishments(
         establishment_row(number, enseigne1Etablissement="PREMIERE VERSION"),
         establishment_row(number, enseigne1Etablissement="SECONDE VERSION"),
@@ -136,14 +100,14 @@ def test_columns_are_read_by_name_whatever_their_order(app: Flask) -> None:
     db.session.execute(Establishment.__table__.delete())
     db.session.commit()
 
-    report = import_file(db.session, csv_text(rows, columns), "establishments")
+    report = import_file(db.session, factories.sirene_csv(rows, columns), "establishments")
 
     assert (report.imported, report.rejected) == (40, [])
     assert directory_rows() == before
 
 
 def test_bad_rows_are_reported_with_their_line_and_skipped(app: Flask) -> None:
-    good, other = siret(NEW_SIREN, 1), siret(NEW_SIREN, 2)
+    good, other = make_siret(NEW_SIREN, 1), make_siret(NEW_SIREN, 2)
     wrong_key = good[:-1] + str((int(good[-1]) + 1) % 10)
 
     report = import_establishments(
@@ -166,8 +130,8 @@ def test_bad_rows_are_reported_with_their_line_and_skipped(app: Flask) -> None:
 
 
 def test_a_short_row_is_reported_not_fatal(app: Flask) -> None:
-    good = siret(NEW_SIREN, 1)
-    stream = csv_text([establishment_row(good)])
+    good = make_siret(NEW_SIREN, 1)
+    stream = factories.sirene_csv([establishment_row(good)])
     stream = io.StringIO(stream.getvalue() + "991234568,00011\n")
 
     report = import_file(db.session, stream, "establishments")
@@ -183,7 +147,7 @@ def test_bad_company_rows_are_reported_and_skipped(app: Flask) -> None:
         {"siren": "992345678", "denominationUniteLegale": ""},
     ]
 
-    report = import_file(db.session, csv_text(rows, COMPANY_COLUMNS), "companies")
+    report = import_file(db.session, factories.sirene_csv(rows, COMPANY_COLUMNS), "companies")
 
     assert report.imported == 1
     assert report.rejected == [
@@ -209,9 +173,9 @@ def test_a_batch_is_written_whole_or_not_at_all(app: Flask, monkeypatch: pytest.
 
     monkeypatch.setattr(directory_import, "BATCH_SIZE", 3)
     monkeypatch.setattr(directory_import, "_upsert", failing_upsert)
-    numbers = [siret(NEW_SIREN, nic) for nic in range(1, 9)]
+    numbers = [make_siret(NEW_SIREN, nic) for nic in range(1, 9)]
 
-    with pytest.raises(directory_import.ImportInterrupted, match="(?i)unique|duplicate") as interrupted:
+    with pytest.raises(directory_import.ImportInterrupted, match=r"(?i)unique|duplicate") as interrupted:
         import_establishments(*(establishment_row(number) for number in numbers))
 
     assert calls == [3, 3]
@@ -224,18 +188,21 @@ def test_a_batch_is_written_whole_or_not_at_all(app: Flask, monkeypatch: pytest.
 def test_the_display_name_is_the_enseigne_then_the_usual_name_then_the_company(app: Flask) -> None:
     import_file(
         db.session,
-        csv_text(
+        factories.sirene_csv(
             [{"siren": NEW_SIREN, "prenom1UniteLegale": "ALIX", "nomUniteLegale": "ESSAI-DEMO"}],
             COMPANY_COLUMNS,
         ),
         "companies",
     )
     rows = {
-        siret("997915665", 43): {"enseigne1Etablissement": "ENSEIGNE", "denominationUsuelleEtablissement": "USUEL"},
-        siret("997915665", 50): {"denominationUsuelleEtablissement": "NOM USUEL DEMO"},
-        siret("997915665", 68): {"enseigne1Etablissement": " "},
-        siret(NEW_SIREN, 1): {},
-        siret("995555554", 1): {},  # its company is not in the directory
+        make_siret("997915665", 43): {
+            "enseigne1Etablissement": "ENSEIGNE",
+            "denominationUsuelleEtablissement": "USUEL",
+        },
+        make_siret("997915665", 50): {"denominationUsuelleEtablissement": "NOM USUEL DEMO"},
+        make_siret("997915665", 68): {"enseigne1Etablissement": " "},
+        make_siret(NEW_SIREN, 1): {},
+        make_siret("995555554", 1): {},  # its company is not in the directory
     }
 
     import_establishments(*(establishment_row(number, **values) for number, values in rows.items()))
@@ -248,7 +215,7 @@ def test_the_display_name_is_the_enseigne_then_the_usual_name_then_the_company(a
         "NOM USUEL DEMO",
         "FORMA'LOIRE CONSEIL",
         "ALIX ESSAI-DEMO",
-        f"ÉTABLISSEMENT {siret('995555554', 1)}",
+        f"ÉTABLISSEMENT {make_siret('995555554', 1)}",
     ]
 
 
@@ -271,7 +238,7 @@ def test_demo_values_are_imported_as_displayed(app: Flask) -> None:
 
 
 def test_the_address_keeps_the_repetition_index(app: Flask) -> None:
-    number = siret(NEW_SIREN, 1)
+    number = make_siret(NEW_SIREN, 1)
     import_establishments(establishment_row(number, numeroVoieEtablissement="12", indiceRepetitionEtablissement="B"))
 
     found = db.session.get(Establishment, number)
@@ -288,12 +255,12 @@ def test_closed_establishments_are_imported_inactive(app: Flask) -> None:
 
 
 def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str]) -> Path:
-    path.write_text(csv_text(rows, columns).getvalue(), encoding="utf-8")
+    path.write_text(factories.sirene_csv(rows, columns).getvalue(), encoding="utf-8")
     return path
 
 
 def test_the_import_command_prints_a_summary_and_bad_rows(app: Flask, tmp_path: Path) -> None:
-    good = siret(NEW_SIREN, 1)
+    good = make_siret(NEW_SIREN, 1)
     path = write_csv(
         tmp_path / "StockEtablissement_utf8.csv",
         [establishment_row(good), establishment_row("99791566500018")],
@@ -333,7 +300,9 @@ def test_the_import_command_refuses_a_missing_file(app: Flask, tmp_path: Path) -
 def test_a_file_starting_with_a_byte_order_mark_is_read(app: Flask, tmp_path: Path) -> None:
     """Spreadsheets save UTF-8 with a BOM: the first column, `siren`, must still be found."""
     path = tmp_path / "unites_legales.csv"
-    text = csv_text([{"siren": NEW_SIREN, "denominationUniteLegale": "SOCIETE DEMO BOM"}], COMPANY_COLUMNS).getvalue()
+    text = factories.sirene_csv(
+        [{"siren": NEW_SIREN, "denominationUniteLegale": "SOCIETE DEMO BOM"}], COMPANY_COLUMNS
+    ).getvalue()
     path.write_text("\ufeff" + text, encoding="utf-8")
 
     report = import_path(db.session, path, "companies")
@@ -349,7 +318,9 @@ def test_the_import_command_stops_on_a_database_error(
         session.execute(Establishment.__table__.insert().values(values[0]))
 
     monkeypatch.setattr(directory_import, "_upsert", refused)
-    path = write_csv(tmp_path / "etablissements.csv", [establishment_row(siret(NEW_SIREN, 1))], ESTABLISHMENT_COLUMNS)
+    path = write_csv(
+        tmp_path / "etablissements.csv", [establishment_row(make_siret(NEW_SIREN, 1))], ESTABLISHMENT_COLUMNS
+    )
 
     result = app.test_cli_runner().invoke(args=["directory", "import", str(path)])
 
@@ -357,4 +328,4 @@ def test_the_import_command_stops_on_a_database_error(
     assert result.stdout == "0 ligne(s) importée(s), 0 ignorée(s).\n"
     assert "Erreur : la base de données a refusé le lot commençant à la ligne 2" in result.stderr
     assert "[SQL:" not in result.stderr
-    assert db.session.get(Establishment, siret(NEW_SIREN, 1)) is None
+    assert db.session.get(Establishment, make_siret(NEW_SIREN, 1)) is None

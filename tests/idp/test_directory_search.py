@@ -5,10 +5,19 @@ from flask import Flask
 
 from idp import messages
 from idp.extensions import db
+from idp.services import directory
 from idp.services.directory import MAX_RESULTS, normalize_name, search_establishments
-from tests.idp.test_directory_import import establishment_row, import_establishments, siret
+from tests.idp import factories
+from tests.idp.factories import establishment_row, make_siret
 
-FORMA_LOIRE = ["99791566500019", "99791566500027", "99791566500035"]
+
+def import_establishments(*rows: dict[str, str]) -> None:
+    factories.import_establishments(db.session, *rows)
+
+
+FORMA_LOIRE = ["99791566500019", "99791566500027", "99791566500035"]  # siège, Saint-Nazaire, Angers
+# By name: « FORMA'LOIRE ANJOU », « FORMA'LOIRE ESTUAIRE », « FORMA'LOIRE » (+ company name).
+FORMA_LOIRE_BY_NAME = ["99791566500035", "99791566500027", "99791566500019"]
 
 
 def sirets(query: str) -> list[str]:
@@ -29,7 +38,7 @@ def test_a_siret_finds_its_establishment(app: Flask, query: str) -> None:
 
 
 def test_an_unknown_valid_siret_finds_nothing_without_error(app: Flask) -> None:
-    assert sirets(siret("991234568", 1)) == []
+    assert sirets(make_siret("991234568", 1)) == []
 
 
 def test_a_siret_with_a_wrong_key_is_refused(app: Flask) -> None:
@@ -50,11 +59,9 @@ def test_a_siren_with_a_wrong_key_is_refused(app: Flask) -> None:
     assert error_of("997915666") == messages.SIREN_INVALID
 
 
-@pytest.mark.parametrize(
-    "query", ["forma'loire", "FORMA LOIRE", "Forma’Loire", "  forma-loire ", "FORMALOIRE CONSEIL"[:5] + "'LOIRE"]
-)
-def test_a_name_is_found_whatever_its_case_accents_and_punctuation(app: Flask, query: str) -> None:
-    assert sirets(query) == FORMA_LOIRE
+@pytest.mark.parametrize("query", ["forma'loire", "FORMA LOIRE", "Forma’Loire", "  forma-loire ", "FORMA'LOIRE"])
+def test_a_name_is_found_whatever_its_case_and_punctuation(app: Flask, query: str) -> None:
+    assert sirets(query) == FORMA_LOIRE_BY_NAME
 
 
 @pytest.mark.parametrize("query", ["opérateur de compétences", "OPERATEUR DE COMPETENCES", "Opérateur compétences"])
@@ -69,9 +76,11 @@ def test_an_establishment_with_an_enseigne_is_found_by_its_company_name(app: Fla
     assert {establishment.name for establishment in found} == {"IDMV", "IDMV ANTENNE CHOLET"}
 
 
-def test_words_are_found_in_order_anywhere_in_the_name(app: Flask) -> None:
-    assert sirets("greta nantes") == []
-    assert sirets("greta site") == ["99673406700027"]
+def test_every_word_must_be_in_the_name_in_any_order(app: Flask) -> None:
+    assert sirets("loire forma") == FORMA_LOIRE_BY_NAME
+    assert sirets("conseil forma'loire") == FORMA_LOIRE_BY_NAME  # the company's name counts too
+    assert sirets("nantes greta") == ["99673406700027"]  # « GRETA OCEAN - SITE NANTES »
+    assert sirets("greta lyon") == []
 
 
 def test_closed_establishments_are_returned_last_and_flagged(app: Flask) -> None:
@@ -99,14 +108,54 @@ def test_an_unknown_name_finds_nothing(app: Flask) -> None:
     assert sirets("boulangerie introuvable") == []
 
 
-def test_at_most_the_first_results_are_returned_sorted(app: Flask) -> None:
-    numbers = [siret("991234568", nic) for nic in range(1, MAX_RESULTS + 11)]
-    import_establishments(*(establishment_row(number, enseigne1Etablissement="PLATEAU DEMO") for number in numbers))
+def test_a_siren_search_says_when_the_company_has_more_establishments(app: Flask) -> None:
+    numbers = [make_siret("991234568", nic) for nic in range(1, MAX_RESULTS + 2)]
+    import_establishments(*(establishment_row(number) for number in numbers))
+
+    result = search_establishments(db.session, "991234568")
+
+    assert [establishment.siret for establishment in result.establishments] == numbers[:MAX_RESULTS]
+    assert result.more
+
+
+def test_a_name_search_returns_the_first_results_by_name_and_says_there_are_more(app: Flask) -> None:
+    numbers = [make_siret("991234568", nic) for nic in range(1, MAX_RESULTS + 11)]
+    import_establishments(
+        *(
+            establishment_row(number, enseigne1Etablissement=f"PLATEAU DEMO {99 - i}")
+            for i, number in enumerate(numbers)
+        )
+    )
 
     result = search_establishments(db.session, "plateau demo")
 
-    assert [establishment.siret for establishment in result.establishments] == numbers[:MAX_RESULTS]
+    assert [establishment.siret for establishment in result.establishments] == numbers[::-1][:MAX_RESULTS]
+    assert result.more
+
+
+def test_a_name_search_sorts_only_the_first_candidates(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past CANDIDATES matches the database stops looking: the work stays bounded for a common word."""
+    monkeypatch.setattr(directory, "CANDIDATES", 5)
+    monkeypatch.setattr(directory, "MAX_RESULTS", 3)
+
+    result = search_establishments(db.session, "demo")
+
+    assert len(result.establishments) == 3
+    assert result.more
+
+
+def test_a_search_with_every_result_shown_says_there_is_no_more(app: Flask) -> None:
+    assert not search_establishments(db.session, "forma loire").more
+    assert not search_establishments(db.session, "997915665").more
 
 
 def test_normalize_name_keeps_letters_and_digits_only() -> None:
     assert normalize_name("  L'Œuvre d’Élan — n°3 ") == "L OEUVRE D ELAN N 3"
+    assert normalize_name("Façade Straße ÆTHER") == "FACADE STRASSE AETHER"
+
+
+def test_a_ligature_in_the_name_is_found_spelt_out(app: Flask) -> None:
+    number = make_siret("991234568", 1)
+    import_establishments(establishment_row(number, enseigne1Etablissement="L'ŒUVRE DEMO"))
+
+    assert sirets("oeuvre demo") == [number]

@@ -4,6 +4,7 @@ import pytest
 import webtest
 
 from idp import create_app
+from idp.extensions import db
 from tests.conftest import idp_test_config
 from tests.idp.conftest import FreshContext
 from tests.idp.web import form
@@ -11,7 +12,10 @@ from tests.idp.web import form
 
 @pytest.fixture
 def limited_app(app, idp_database, mail_server):  # type: ignore[no-untyped-def]
-    return create_app({**idp_test_config(idp_database, mail_server.port), "RATELIMIT_ENABLED": True})
+    limited = create_app({**idp_test_config(idp_database, mail_server.port), "RATELIMIT_ENABLED": True})
+    yield limited
+    with limited.app_context():
+        db.engine.dispose()
 
 
 def test_reset_requests_are_limited_per_ip_with_a_french_page(limited_app):

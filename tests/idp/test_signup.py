@@ -175,3 +175,12 @@ def test_existing_address_gets_the_same_page_and_its_owner_is_told(client, inbox
     [mail] = inbox("deja.inscrite@exemple.fr")
     assert "un compte existe déjà avec cette adresse" in mail.text
     assert "/activation/" not in mail.text
+
+
+def test_too_many_matches_ask_for_a_more_precise_search(client, monkeypatch):
+    from idp.services import directory
+
+    monkeypatch.setattr(directory, "MAX_RESULTS", 2)
+    page = client.get("/inscription", params={"q": "demo"})
+    assert "Plus de 2 établissements correspondent" in page.text
+    assert "Précisez votre recherche" in page.text

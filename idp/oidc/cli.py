@@ -66,7 +66,7 @@ def register_client(
     """Create a client; returns it with its secret, shown this once (only its hash is kept)."""
     secret = None if public or auth_method == "private_key_jwt" else secrets.token_urlsafe(32)
     client = OAuthClient(
-        client_id=client_id or secrets.token_urlsafe(16),
+        client_id=client_id or secrets.token_hex(16),  # hex: an id starting with '-' would read as an option
         client_secret_hash=tokens.digest(secret) if secret else None,
         name=name,
         service=_service(service_code, service_name),

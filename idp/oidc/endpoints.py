@@ -1,5 +1,6 @@
 """Revocation (RFC 7009), introspection (RFC 7662) and RP-initiated logout."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from authlib.oauth2.rfc7009 import RevocationEndpoint
@@ -13,19 +14,38 @@ from idp.oidc.server import issuer
 from shared.clock import epoch
 
 
-def _find(token_string: str, hint: str | None) -> OAuthToken | None:
-    if hint != "refresh_token":
-        found = tokens.find_by_access_token(db.session, token_string)
-        if found is not None or hint == "access_token":
-            return found
-    return tokens.find_by_refresh_token(db.session, token_string)
+@dataclass(frozen=True)
+class Presented:
+    """A token found from the string a client presented, and which of the pair that string was."""
+
+    row: OAuthToken
+    kind: str  # "access_token" or "refresh_token"
+
+    @property
+    def active(self) -> bool:
+        if self.kind == "refresh_token":
+            return tokens.refresh_usable(self.row)
+        return tokens.access_token_valid(self.row)
+
+
+def _find(token_string: str, hint: str | None) -> Presented | None:
+    """The hint says where to look first; a wrong hint must not hide the token (RFC 7009 §2.1)."""
+    finders = [("access_token", tokens.find_by_access_token), ("refresh_token", tokens.find_by_refresh_token)]
+    if hint == "refresh_token":
+        finders.reverse()
+    for kind, find in finders:
+        found = find(db.session, token_string)
+        if found is not None:
+            return Presented(found, kind)
+    return None
 
 
 class Revocation(RevocationEndpoint):
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
 
     def query_token(self, token_string: str, token_type_hint: str | None) -> OAuthToken | None:
-        return _find(token_string, token_type_hint)
+        found = _find(token_string, token_type_hint)
+        return found.row if found else None
 
     def revoke_token(self, token: OAuthToken, request: Any) -> None:
         # Revoking either token of a pair ends the whole family: the grant is withdrawn.
@@ -35,26 +55,32 @@ class Revocation(RevocationEndpoint):
 class Introspection(IntrospectionEndpoint):
     CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
-    def query_token(self, token_string: str, token_type_hint: str | None) -> OAuthToken | None:
+    def query_token(self, token_string: str, token_type_hint: str | None) -> Presented | None:
         return _find(token_string, token_type_hint)
 
-    def check_permission(self, token: OAuthToken, client: OAuthClient, request: Any) -> bool:
-        return bool(token.client_id == client.client_id)  # a client introspects its own tokens only
+    def check_permission(self, token: Presented, client: OAuthClient, request: Any) -> bool:
+        return bool(token.row.client_id == client.client_id)  # a client introspects its own tokens only
 
-    def introspect_token(self, token: OAuthToken) -> dict[str, Any]:
-        if not tokens.access_token_valid(token):
+    def create_introspection_payload(self, token: Presented | None) -> dict[str, Any]:
+        # Authlib would judge a refresh token by its access token's expiry: each is judged on its own.
+        if token is None or not token.active:
             return {"active": False}
-        return {
+        row = token.row
+        access = token.kind == "access_token"
+        expires = row.access_expires_at if access else row.refresh_expires_at
+        payload = {
             "active": True,
-            "client_id": token.client_id,
-            "token_type": "Bearer",
-            "scope": token.scope,
-            "sub": token.account.subject,
-            "aud": token.client_id,
+            "client_id": row.client_id,
+            "scope": row.scope,
+            "sub": row.account.subject,
+            "aud": row.client_id,
             "iss": issuer(),
-            "exp": epoch(token.access_expires_at),
-            "iat": epoch(token.issued_at),
+            "exp": epoch(expires) if expires else None,
+            "iat": epoch(row.issued_at),
         }
+        if access:
+            payload["token_type"] = "Bearer"
+        return payload
 
 
 class EndSession(EndSessionEndpoint):

@@ -6,12 +6,18 @@ with replay detection; a replayed code revokes what it issued.
 """
 
 import hashlib
-import time
 from datetime import timedelta
 from typing import Any, cast
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import InvalidGrantError, InvalidRequestError, grants
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import (
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+    UnsupportedTokenTypeError,
+    grants,
+)
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
@@ -19,10 +25,19 @@ from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, current_app, g
 from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from idp.auth import current_session
 from idp.extensions import db
-from idp.models import Account, AuthorizationCode, OAuthClient, OAuthToken, SigningKey, UsedClientAssertion
+from idp.models import (
+    Account,
+    AuthorizationCode,
+    OAuthClient,
+    OAuthToken,
+    SigningKey,
+    UsedClientAssertion,
+    UserSession,
+)
 from idp.oidc import claims, keys, tokens
 from shared.clock import epoch, utcnow
 
@@ -107,7 +122,12 @@ class CodeGrant(grants.AuthorizationCodeGrant):
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> Account | None:
         account = authorization_code.account
-        return account if account.is_active else None
+        # A code from a login session ended since (logout, password change) would give tokens that
+        # the end of the session never revoked.
+        login = db.session.get(UserSession, authorization_code.user_session_id or 0)
+        if login is None or login.ended_at is not None or not account.is_active:
+            return None
+        return account
 
     def save_token(self, token: dict[str, Any]) -> None:
         code = self.request.authorization_code
@@ -177,11 +197,7 @@ class OpenIDConnect(OpenIDCode):
 
     def get_client_claims(self, client: OAuthClient) -> dict[str, Any]:
         # `aud` as a string: clients (and our own end-session code) compare it as one.
-        return {
-            "iss": issuer(),
-            "aud": client.client_id,
-            "exp": int(time.time()) + int(tokens.ID_TOKEN_LIFETIME.total_seconds()),
-        }
+        return {"iss": issuer(), "aud": client.client_id}
 
     def encode_id_token(self, token: dict[str, Any], request: Any) -> str:
         g.oidc_token_client = request.client
@@ -190,6 +206,8 @@ class OpenIDConnect(OpenIDCode):
 
     def get_compatible_claims(self, request: Any) -> dict[str, Any]:
         found = super().get_compatible_claims(request)
+        # From the same instant as iat (a clock read here could be a second later than Authlib's).
+        found["exp"] = found["iat"] + int(tokens.ID_TOKEN_LIFETIME.total_seconds())
         # After a refresh, auth_time is still the time the user actually logged in.
         origin = request.authorization_code or request.refresh_token
         found["auth_time"] = epoch(origin.auth_time)
@@ -214,7 +232,11 @@ class PrivateKeyJWT(JWTBearerClientAssertion):
         if db.session.get(UsedClientAssertion, key) is not None:
             return False
         db.session.add(UsedClientAssertion(jti_hash=key, expires_at=utcnow() + timedelta(hours=1)))
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same assertion presented twice at the same moment
+            db.session.rollback()
+            return False
         return True
 
 
@@ -222,8 +244,24 @@ def save_token_unused(token: dict[str, Any], request: Any) -> None:
     """Grants save their own tokens (they know where the token comes from)."""
 
 
+class Server(AuthorizationServer):
+    def handle_error_response(self, request: Any, error: OAuth2Error) -> Any:
+        # RFC 6749 §5.2 requires 401 + WWW-Authenticate when the client tried HTTP Basic, and allows it
+        # otherwise: Authlib answers 400 to client_secret_post and private_key_jwt clients; the same
+        # answer whichever way the client authenticated.
+        client_error = isinstance(error, InvalidClientError) and not error.redirect_uri
+        if client_error:
+            error.status_code = 401
+        elif isinstance(error, UnsupportedTokenTypeError):
+            error.status_code = 400  # RFC 7009 §2.2.1 (Authlib answers 401, as to a missing Authorization)
+        response = super().handle_error_response(request, error)
+        if client_error:
+            response.headers["WWW-Authenticate"] = 'Basic realm="mesdemarches", error="invalid_client"'
+        return response
+
+
 def create_server(app: Flask) -> AuthorizationServer:
-    server = AuthorizationServer(app, query_client=query_client, save_token=save_token_unused)
+    server = Server(app, query_client=query_client, save_token=save_token_unused)
     server.register_grant(CodeGrant, [RequiredS256(required=True), OpenIDConnect(require_nonce=False)])
     server.register_grant(RefreshGrant, [OpenIDConnect(require_nonce=False)])
     server.register_client_auth_method(PrivateKeyJWT.CLIENT_AUTH_METHOD, PrivateKeyJWT())

@@ -3,7 +3,7 @@ introspection and RP-initiated logout."""
 
 import json
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error
@@ -122,7 +122,7 @@ def consent() -> Any:
         abort(400)
     params = {key: value for key, value in request.form.items() if key not in ("csrf_token", "decision")}
     account = current_account()
-    request.args = params  # type: ignore[assignment]  # Authlib reads the authorization request from here
+    # Authlib reads the authorization request from the form, posted back with the person's decision.
     try:
         grant = _server().get_consent_grant(end_user=account)
     except OAuth2Error as error:
@@ -243,7 +243,8 @@ def _error_response(error: OAuth2Error) -> Any:
 def _with_issuer(response: Response) -> Response:
     """RFC 9207: the issuer on every authorization response."""
     location = response.headers.get("Location")
-    if location and "iss=" not in location.split("?", 1)[-1]:
+    # By parameter name: a registered redirect URI may hold "kiss=1", a state may hold "iss=".
+    if location and "iss" not in parse_qs(urlsplit(location).query):
         response.headers["Location"] = add_params_to_uri(location, [("iss", oidc_server.issuer())])
     return response
 
@@ -269,8 +270,10 @@ def userinfo() -> Response:
     if not access_token:
         return bearer_error(None, None, 401)
     row = tokens.find_by_access_token(db.session, access_token)
-    if row is None or not tokens.access_token_valid(row) or "openid" not in row.scope.split():
+    if row is None or not tokens.access_token_valid(row):
         return bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
+    if "openid" not in row.scope.split():
+        return bearer_error("insufficient_scope", "The access token was not granted the 'openid' scope.", 403)
     client = oidc_server.query_client(row.client_id)
     if client is None:
         return bearer_error("invalid_token", "The client of this token is disabled.", 401)

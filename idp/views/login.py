@@ -18,7 +18,8 @@ bp = Blueprint("login", __name__)
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
-    if current_account() is not None and request.method == "GET":
+    # prompt=login: a service asked for a fresh login (OpenID Connect), the form is shown despite the session.
+    if current_account() is not None and request.method == "GET" and request.args.get("prompt") != "login":
         return redirect_next()
     form = LoginForm(data={"email": request.args.get("login_hint", "")} if request.method == "GET" else None)
     error = None

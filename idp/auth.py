@@ -58,12 +58,16 @@ def current_account() -> Account | None:
 
 def log_in(account: Account) -> None:
     """A fresh cookie session (no fixation: nothing from before the login survives) and a new token."""
-    previous = session.get("sid")
-    if previous:
-        sessions.end_session(db.session, previous)
+    from idp.oidc.tokens import hand_over_session_tokens
+
+    previous_token = session.get("sid")
+    previous = sessions.end_session(db.session, previous_token) if previous_token else None
     session.clear()
-    session["sid"] = sessions.start_session(db.session, account, client_ip())
+    session["sid"], started = sessions.start_session(db.session, account, client_ip())
     session.permanent = False
+    if previous is not None:
+        # A logout must still end what services obtained before a re-login (prompt=login, max_age).
+        hand_over_session_tokens(db.session, previous, started)
 
 
 def log_out() -> None:

@@ -101,7 +101,7 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if not request.path.startswith("/static/"):
         # Pages carry personal data and one-time links: never kept by the browser or a proxy.
-        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Cache-Control", "no-store")  # unless the view chose (the public JWKS)
     from flask import current_app
 
     if current_app.config.get("ENV_PRODUCTION"):

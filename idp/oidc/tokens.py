@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from idp.models import AuthorizationCode, OAuthToken
+from idp.models import AuthorizationCode, OAuthToken, UserSession
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -123,6 +123,21 @@ def revoke_where(session: DbSession, *conditions: Any, commit: bool = True) -> N
 
 def revoke_family(session: DbSession, row: OAuthToken) -> None:
     revoke_where(session, OAuthToken.family == row.family)
+
+
+def hand_over_session_tokens(session: DbSession, previous: UserSession, current: UserSession) -> None:
+    """At a new login in the same browser: the same person's tokens follow the new session (a later
+    logout ends them); another person's are revoked."""
+    if previous.account_id == current.account_id:
+        session.execute(
+            update(OAuthToken)
+            .where(OAuthToken.user_session_id == previous.id)
+            .values(user_session_id=current.id)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+    else:
+        revoke_session_tokens(session, previous.id)
 
 
 def revoke_session_tokens(session: DbSession, user_session_id: int) -> None:

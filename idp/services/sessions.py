@@ -21,11 +21,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(session: DbSession, account: Account, ip: str | None) -> str:
+def start_session(session: DbSession, account: Account, ip: str | None) -> tuple[str, UserSession]:
     token = secrets.token_urlsafe(32)
-    session.add(UserSession(token_hash=_hash(token), account=account, ip=ip))
+    user_session = UserSession(token_hash=_hash(token), account=account, ip=ip)
+    session.add(user_session)
     session.commit()
-    return token
+    return token, user_session
 
 
 def load_session(session: DbSession, token: str, idle: timedelta, absolute: timedelta) -> UserSession | None:

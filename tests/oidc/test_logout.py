@@ -182,3 +182,14 @@ def test_logout_without_anything_shows_the_logged_out_page(browser, soffi, accou
     assert response.status_code == 200
     text = BeautifulSoup(response.text, "html.parser").get_text(" ", strip=True)
     assert "déconnecté" in text
+
+
+def test_logout_after_a_forced_re_login_still_ends_the_earlier_tokens(browser, soffi, bpf, account):
+    """prompt=login starts a new provider session: what services got before must follow it."""
+    earlier = code_flow(browser, bpf)
+    auth = soffi.new_request(prompt="login")
+    later_code = callback_params(soffi, browser.until_client(browser.authorize(auth)))["code"]
+    later = soffi.redeem(later_code, auth.verifier).json()
+    end_session(browser, id_token_hint=later["id_token"], post_logout_redirect_uri=soffi.post_logout_redirect_uri)
+    assert bpf.userinfo(earlier.access_token).status_code == 401
+    assert bpf.refresh(earlier.refresh_token).json()["error"] == "invalid_grant"

@@ -157,35 +157,40 @@ def report_steps(flow: Flow) -> None:
 
 
 def profile(pids: list[int], seconds: int, workload: Callable[[], None]) -> None:
-    """Sample one worker with py-spy while the workload runs; print where the time goes."""
-    output = Path(tempfile.mkdtemp()) / "profile.txt"
-    spy = subprocess.Popen(
-        [
-            "py-spy",
-            "record",
-            "--pid",
-            str(pids[0]),
-            "--duration",
-            str(seconds),
-            "--rate",
-            "250",
-            "--format",
-            "raw",
-            "--output",
-            str(output),
-            "--nonblocking",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    """Sample the workers with py-spy while the workload runs; print where the time goes."""
+    folder = Path(tempfile.mkdtemp())
+    spies = [  # keep-alive connections may land on either worker: sample both
+        subprocess.Popen(
+            [
+                "py-spy",
+                "record",
+                "--pid",
+                str(pid),
+                "--duration",
+                str(seconds),
+                "--rate",
+                "250",
+                "--format",
+                "raw",
+                "--output",
+                str(folder / f"{pid}.txt"),
+                "--nonblocking",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in pids
+    ]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         workload()
-    spy.wait()
+    for spy in spies:
+        spy.wait()
+    lines = [line for path in folder.glob("*.txt") for line in path.read_text().splitlines()]
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
     total = 0
-    for line in output.read_text().splitlines():
+    for line in lines:
         stack, _, count = line.rpartition(" ")
         total += int(count)
         seen: set[str] = set()
@@ -195,7 +200,7 @@ def profile(pids: list[int], seconds: int, workload: Callable[[], None]) -> None
                     inclusive[label] += int(count)
                     seen.add(label)
             function = re.sub(r":\d+\)$", ")", frame.strip())
-            if ("/idp/" in frame or "/shared/" in frame) and function not in seen:
+            if ("idp/" in frame or "shared/" in frame) and "site-packages" not in frame and function not in seen:
                 own[function] += int(count)
                 seen.add(function)
     say(f"\nWhere a worker's time goes ({total} samples, inclusive):")
@@ -222,6 +227,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--flows", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="seconds of py-spy sampling (0: none)")
+    parser.add_argument("--profile-workload", choices=["login", "refresh", "userinfo"], default="login")
     args = parser.parse_args()
     with postgres_cluster() as server:
         engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
@@ -299,7 +305,12 @@ def main() -> None:
             measure("userinfo", args.flows * 5, pids, userinfo)
             measure("discovery + JWKS", args.flows * 2, pids, discovery)
             if args.profile:
-                profile(pids, args.profile, lambda: refresh_tokens.append(flow.login()))
+                workloads = {
+                    "login": lambda: refresh_tokens.append(flow.login()),
+                    "refresh": refresh,
+                    "userinfo": userinfo,
+                }
+                profile(pids, args.profile, workloads[args.profile_workload])
         finally:
             gunicorn.send_signal(signal.SIGTERM)
             gunicorn.wait(timeout=30)

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
+from idp.oidc.keys import forget_signing_key
 from tests.mail_server import MailServer
 from tests.postgres_cluster import free_port, postgres_cluster
 
@@ -95,3 +96,4 @@ def idp_app(idp_database: str, mail_server: MailServer) -> Iterator[Flask]:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         db.engine.dispose()
+        forget_signing_key()  # its key was in the tables just emptied

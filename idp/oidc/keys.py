@@ -45,11 +45,32 @@ def current_key(session: DbSession) -> SigningKey:
     return row or _new_key(session)
 
 
+# Which key signs is looked up at most once a minute per process: after a rotation, workers switch
+# within a minute, and meanwhile the JWKS (never cached) already publishes the new key and keeps the old.
+SIGNING_KEY_REFRESH = timedelta(minutes=1)
+_signing: dict[str, Any] = {}
+
+
+def forget_signing_key() -> None:
+    """Look the signing key up again at the next token (after a rotation, or a test emptying the tables)."""
+    _signing.clear()
+
+
+def signing_key(session: DbSession) -> tuple[str, RSAKey]:
+    """(kid, private key) to sign ID tokens with."""
+    now = utcnow()
+    if not _signing or now >= _signing["until"]:
+        row = current_key(session)
+        _signing.update(kid=row.kid, key=imported(row), until=now + SIGNING_KEY_REFRESH)
+    return _signing["kid"], _signing["key"]
+
+
 def rotate(session: DbSession) -> SigningKey:
     """A new signing key; the previous ones are retired but stay published for a while."""
     now = utcnow()
     for row in session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
         row.retired_at = now
+    forget_signing_key()  # this process switches at once
     return _new_key(session)
 
 

@@ -34,7 +34,6 @@ from idp.models import (
     AuthorizationCode,
     OAuthClient,
     OAuthToken,
-    SigningKey,
     UsedClientAssertion,
     UserSession,
 )
@@ -181,19 +180,19 @@ class OpenIDConnect(OpenIDCode):
         return False
 
     def resolve_client_private_key(self, client: OAuthClient) -> RSAKey:
-        return keys.imported(self._signing_row())
+        return self._signing_key()[1]
 
     def get_client_algorithm(self, client: OAuthClient) -> str:
         return "RS256"
 
     def get_encode_header(self, client: OAuthClient) -> dict[str, str]:
-        return {"alg": "RS256", "kid": self._signing_row().kid, "typ": "JWT"}
+        return {"alg": "RS256", "kid": self._signing_key()[0], "typ": "JWT"}
 
-    def _signing_row(self) -> SigningKey:
+    def _signing_key(self) -> tuple[str, RSAKey]:
         # One key for the header's kid and the signature, even if a rotation happens meanwhile.
         if "oidc_signing_key" not in g:
-            g.oidc_signing_key = keys.current_key(db.session)
-        return cast(SigningKey, g.oidc_signing_key)
+            g.oidc_signing_key = keys.signing_key(db.session)
+        return cast(tuple[str, RSAKey], g.oidc_signing_key)
 
     def get_client_claims(self, client: OAuthClient) -> dict[str, Any]:
         # `aud` as a string: clients (and our own end-session code) compare it as one.

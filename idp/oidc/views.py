@@ -269,13 +269,13 @@ def userinfo() -> Response:
         access_token = request.form.get("access_token")
     if not access_token:
         return bearer_error(None, None, 401)
-    row = tokens.find_by_access_token(db.session, access_token)
-    if row is None or not tokens.access_token_valid(row):
+    found = tokens.find_for_userinfo(db.session, access_token)
+    if found is None or not tokens.access_token_valid(found[0]):
         return bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
+    row, client = found
     if "openid" not in row.scope.split():
         return bearer_error("insufficient_scope", "The access token was not granted the 'openid' scope.", 403)
-    client = oidc_server.query_client(row.client_id)
-    if client is None:
+    if client.disabled_at is not None:
         return bearer_error("invalid_token", "The client of this token is disabled.", 401)
     requested = (row.claims_request or {}).get("userinfo")
     response = jsonify(dict(claims.user_info(db.session, row.account, client, row.scope, requested)))

@@ -11,6 +11,7 @@ from idp import messages
 from idp.extensions import db
 from idp.models import Account, UserSession
 from idp.services import sessions
+from shared.oidc_client.access import safe_next
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,12 +96,5 @@ def login_required(view: F) -> F:
     return cast(F, wrapped)
 
 
-def safe_next(target: str | None, default: str) -> str:
-    """Only paths of this site: an open redirect would turn the login page into a phishing tool."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
-
-
 def redirect_next(default_endpoint: str = "home.index") -> Response:
-    return redirect(safe_next(request.args.get("next"), url_for(default_endpoint)))
+    return redirect(safe_next(request.args.get("next")) or url_for(default_endpoint))

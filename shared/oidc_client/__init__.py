@@ -1,1 +1,71 @@
-"""Relying-party side of OpenID Connect, shared by the ministry's services."""
+"""Relying-party side of OpenID Connect, shared by the ministry's services.
+
+`init_rp(app, service_code=…)` gives an app /connexion, /callback and /deconnexion against the
+identity provider named by its settings (RP_ISSUER, RP_CLIENT_ID, RP_CLIENT_SECRET, RP_PUBLIC_URL,
+RP_PORTAL_URL), and `current_user` in its templates. Access rules are in `access.py`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, redirect, request
+
+from shared.config import UnsafeConfiguration
+
+
+@dataclass(frozen=True)
+class RelyingParty:
+    service_code: str  # the `service` of the habilitations this app acts on
+    roles: Mapping[str, str] = field(default_factory=dict)  # role code → the guides' label
+
+    def role_label(self, code: str) -> str:
+        return self.roles.get(code, code)
+
+
+def init_rp(app: Flask, *, service_code: str, roles: Mapping[str, str] | None = None) -> None:
+    """Wire OpenID Connect sign-in and logout into a relying-party app."""
+    from shared.oidc_client import access, flow, views
+
+    check_rp_settings(app.config)
+    app.extensions["oidc_rp"] = RelyingParty(service_code, dict(roles or {}))
+    flow.init_app(app)
+    app.register_blueprint(views.bp)
+    app.before_request(_post_logout_landing)
+
+    @app.context_processor
+    def inject_user() -> dict[str, Any]:
+        return {"current_user": access.current_user(), "portal_url": app.config["RP_PORTAL_URL"]}
+
+
+def check_rp_settings(config: Mapping[str, Any]) -> None:
+    """In production: a real client secret and https everywhere, or no start."""
+    if not config.get("ENV_PRODUCTION"):
+        return
+    if not config.get("RP_CLIENT_SECRET") or config.get("RP_CLIENT_SECRET_IS_DEFAULT"):
+        raise UnsafeConfiguration("The OpenID Connect client secret must be set in production.")
+    for key in ("RP_ISSUER", "RP_PUBLIC_URL"):
+        if urlsplit(str(config.get(key, ""))).scheme != "https":
+            raise UnsafeConfiguration(f"{key} must be an https URL in production.")
+
+
+def post_logout_redirect_uri() -> str:
+    return f"{current_app.config['RP_PUBLIC_URL']}/"
+
+
+def callback_uri() -> str:
+    return f"{current_app.config['RP_PUBLIC_URL']}/callback"
+
+
+def _post_logout_landing() -> Any:
+    """Back from the provider's logout with our `state`: say so, and drop the parameter from the address."""
+    if request.method != "GET" or "state" not in request.args:
+        return None
+    if request.path != (urlsplit(post_logout_redirect_uri()).path or "/"):
+        return None
+    from shared.oidc_client import flow, messages
+
+    if flow.logout_confirmed(request.args["state"]):
+        flash(messages.LOGGED_OUT.format(service=current_app.config["SERVICE_NAME"]), "success")
+    return redirect(request.path)

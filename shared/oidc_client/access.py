@@ -1,0 +1,141 @@
+"""Who is logged in on a relying party, and what they may do: `current_user()`, `login_required`,
+`require_role(...)`. Everything comes from the ID token received at the last login, kept in the
+signed session cookie; a relying party authorises from these claims alone."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import wraps
+from typing import Any, TypeVar, cast
+from urllib.parse import urlencode
+
+from flask import current_app, g, redirect, render_template, request, session, url_for
+
+from shared.oidc_client import messages
+from shared.oidc_client.claims import HabilitationClaim, parse_habilitations
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+USER_KEY = "rp_user"
+ID_TOKEN_KEY = "rp_id_token"
+
+
+@dataclass(frozen=True)
+class User:
+    sub: str
+    given_name: str
+    family_name: str
+    email: str
+    habilitations: tuple[HabilitationClaim, ...]
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip() or self.email
+
+    def has_role(self, *role_codes: str) -> bool:
+        return any(habilitation.role in role_codes for habilitation in self.habilitations)
+
+    def to_session(self) -> dict[str, Any]:
+        return {
+            "sub": self.sub,
+            "given_name": self.given_name,
+            "family_name": self.family_name,
+            "email": self.email,
+            "habilitations": [habilitation.to_claim() for habilitation in self.habilitations],
+        }
+
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "User":
+        return cls(
+            sub=str(claims["sub"]),
+            given_name=str(claims.get("given_name") or ""),
+            family_name=str(claims.get("family_name") or ""),
+            email=str(claims.get("email") or ""),
+            habilitations=parse_habilitations(claims),
+        )
+
+
+def log_in(claims: dict[str, Any], id_token: str, service_code: str) -> User:
+    """A fresh session for the person the ID token names (nothing from before survives)."""
+    user = User.from_claims(claims)
+    mine = tuple(habilitation for habilitation in user.habilitations if habilitation.service == service_code)
+    if len(mine) != len(user.habilitations):
+        # The provider filters per client; a service never acts on another service's roles.
+        current_app.logger.warning("Ignored %d habilitation(s) of other services", len(user.habilitations) - len(mine))
+        user = replace(user, habilitations=mine)
+    session.clear()
+    session[USER_KEY] = user.to_session()
+    session[ID_TOKEN_KEY] = id_token
+    g.rp_user = user
+    return user
+
+
+def log_out() -> str | None:
+    """Forget the user here; returns the ID token, for the logout request at the provider."""
+    id_token = session.get(ID_TOKEN_KEY)
+    session.clear()
+    g.rp_user = None
+    return id_token
+
+
+def current_user() -> User | None:
+    if "rp_user" not in g:
+        stored = session.get(USER_KEY)
+        g.rp_user = User.from_claims(stored) if isinstance(stored, dict) and stored.get("sub") else None
+    return cast(User | None, g.rp_user)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only paths of this site: an open redirect would make the login a phishing tool."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _to_login() -> Any:
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("oidc_client.login") + ("?" + urlencode({"next": back}) if back else ""))
+
+
+def login_required(view: F) -> F:
+    """Anonymous visitors are sent to /connexion, and come back here after signing in."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return _to_login()
+        return view(*args, **kwargs)
+
+    return cast(F, wrapped)
+
+
+def forbidden(role_codes: tuple[str, ...]) -> tuple[str, int]:
+    """The 403 page: which role is needed here, and how to get it."""
+    config = current_app.config
+    labels = [f"« {current_app.extensions['oidc_rp'].role_label(code)} »" for code in role_codes]
+    text = messages.FORBIDDEN_ROLE.format(roles=" ou ".join(labels), service=config["SERVICE_NAME"])
+    page = render_template(
+        "oidc_client/forbidden.html",
+        title=messages.FORBIDDEN_TITLE,
+        text=text,
+        how=messages.FORBIDDEN_HOW,
+        portal_label=messages.FORBIDDEN_PORTAL,
+    )
+    return page, 403
+
+
+def require_role(*role_codes: str) -> Callable[[F], F]:
+    """Only users holding one of these roles (of this service, on any SIRET) see the page."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return _to_login()
+            if not user.has_role(*role_codes):
+                return forbidden(role_codes)
+            return view(*args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorator

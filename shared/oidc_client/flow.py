@@ -1,0 +1,185 @@
+"""The relying party's side of the OpenID Connect exchange, on Authlib's Flask client.
+
+Sign-in request (PKCE S256, state, nonce), callback (state, RFC 9207 `iss`, code exchange, ID token
+checked: signature by `kid` through the JWKS, `iss`, `aud`, `exp`, `nonce`) and the logout request.
+Views call these functions and turn their exceptions into French pages.
+"""
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from authlib.integrations.flask_client import FlaskOAuth2App, OAuth, OAuthError
+from flask import Flask, current_app, session
+from joserfc.errors import JoseError
+from werkzeug.wrappers import Response
+
+CLIENT_NAME = "mesdemarches"
+SCOPE = "openid profile email habilitations"
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+HTTP_TIMEOUT = 10  # seconds: a provider that hangs must not hold a worker for ever
+# Errors after which the person, not the request, is the reason: they get a 403 page.
+REFUSALS = {"access_denied", "login_required", "interaction_required", "consent_required", "account_selection_required"}
+
+
+class LoginFailed(Exception):
+    """The sign-in could not complete. `status` is the HTTP status of the page that says so."""
+
+    status = 400
+
+
+class StateMismatch(LoginFailed):
+    """No sign-in started from this browser matches the answer (forged, replayed or expired)."""
+
+
+class LoginRefused(LoginFailed):
+    """The provider answered with an OAuth error instead of a code."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+        self.status = 403 if error in REFUSALS else 400
+
+
+class InvalidIdToken(LoginFailed):
+    """The ID token is missing, or fails a check: it is not trusted."""
+
+
+class ProviderUnavailable(LoginFailed):
+    """The provider could not be reached, or its metadata are not those of the configured issuer."""
+
+    status = 503
+
+
+@dataclass(frozen=True)
+class Login:
+    claims: dict[str, Any]  # the verified ID token's claims
+    id_token: str  # kept for the logout request (id_token_hint)
+    next_url: str | None
+
+
+def init_app(app: Flask) -> None:
+    OAuth(app)  # kept in app.extensions; the client is registered at first use, from the settings
+
+
+def client() -> FlaskOAuth2App:
+    """This app's Authlib client, registered on first use from the RP_* settings."""
+    oauth: OAuth = current_app.extensions["authlib.integrations.flask_client"]
+    found = oauth.create_client(CLIENT_NAME)
+    if found is None:
+        config = current_app.config
+        found = oauth.register(
+            CLIENT_NAME,
+            client_id=config["RP_CLIENT_ID"],
+            client_secret=config["RP_CLIENT_SECRET"],
+            server_metadata_url=config["RP_ISSUER"] + DISCOVERY_PATH,
+            client_kwargs={
+                "scope": SCOPE,
+                "code_challenge_method": "S256",
+                "token_endpoint_auth_method": "client_secret_basic",
+                "default_timeout": HTTP_TIMEOUT,
+            },
+        )
+    return found
+
+
+@contextmanager
+def _provider_call() -> Iterator[None]:
+    try:
+        yield
+    except (requests.RequestException, ValueError) as error:
+        current_app.logger.warning("Identity provider unreachable or answering badly: %s", error)
+        raise ProviderUnavailable() from error
+
+
+def _metadata(rp: FlaskOAuth2App) -> dict[str, Any]:
+    """The provider's discovery document, refused unless it names the configured issuer (Discovery §4.3)."""
+    metadata: dict[str, Any] = rp.load_server_metadata()
+    if metadata.get("issuer") != current_app.config["RP_ISSUER"]:
+        current_app.logger.error("Discovery issuer %r is not RP_ISSUER", metadata.get("issuer"))
+        raise ProviderUnavailable()
+    return metadata
+
+
+def authorization_url(redirect_uri: str, next_url: str | None, extra: Mapping[str, str]) -> str:
+    """Where to send the browser to sign in; state, nonce and PKCE verifier stay in its session."""
+    rp = client()
+    with _provider_call():
+        _metadata(rp)
+        found = rp.create_authorization_url(redirect_uri, **extra)
+    rp.save_authorize_data(
+        redirect_uri=redirect_uri,
+        state=found["state"],
+        nonce=found["nonce"],
+        code_verifier=found["code_verifier"],
+        next=next_url,
+    )
+    return str(found["url"])
+
+
+def finish_login(args: Mapping[str, str]) -> Login:
+    """Check the provider's answer at the callback and exchange the code; raises LoginFailed."""
+    rp = client()
+    state = args.get("state") or ""
+    started = rp.framework.get_state_data(session, state) if state else None
+    if started is not None:
+        rp.framework.clear_state_data(session, state)  # single use, whatever happens next
+    if args.get("error"):
+        raise LoginRefused(args["error"])
+    if started is None:
+        raise StateMismatch()
+    with _provider_call():
+        metadata = _metadata(rp)
+        # RFC 9207: an answer signed by another issuer is a mix-up attack, not ours to redeem.
+        if metadata.get("authorization_response_iss_parameter_supported") and args.get("iss") != metadata["issuer"]:
+            raise StateMismatch()
+        try:
+            token = rp.fetch_access_token(
+                redirect_uri=started["redirect_uri"], code=args.get("code", ""), code_verifier=started["code_verifier"]
+            )
+        except OAuthError as error:
+            raise LoginRefused(error.error or "invalid_grant") from error
+        if "id_token" not in token:
+            raise InvalidIdToken()
+        claims = _verified_claims(rp, token, started["nonce"], metadata["issuer"])
+    return Login(claims=claims, id_token=token["id_token"], next_url=started.get("next"))
+
+
+def _verified_claims(rp: FlaskOAuth2App, token: dict[str, Any], nonce: str, issuer: str) -> dict[str, Any]:
+    """Signature (key chosen by `kid` in the JWKS, algorithms the provider advertises), then the claims."""
+    options = {
+        "iss": {"essential": True, "value": issuer},
+        "aud": {"essential": True, "value": rp.client_id},
+        "sub": {"essential": True},
+        "exp": {"essential": True},
+        "nonce": {"essential": True, "value": nonce},
+    }
+    try:
+        # Authlib compares the nonce too (given here, it is required in the token); `options` say it again.
+        claims = rp.parse_id_token(token, nonce=nonce, claims_options=options, leeway=60)
+    except (JoseError, ValueError, KeyError) as error:
+        current_app.logger.warning("ID token refused: %r", error)
+        raise InvalidIdToken() from error
+    return dict(claims)
+
+
+def logout_redirect(id_token: str | None, post_logout_redirect_uri: str) -> Response:
+    """RP-initiated logout at the provider, which comes back to us with the `state` kept here."""
+    rp = client()
+    with _provider_call():
+        _metadata(rp)
+        return rp.logout_redirect(
+            post_logout_redirect_uri=post_logout_redirect_uri,
+            id_token_hint=id_token,
+            client_id=rp.client_id,
+        )
+
+
+def logout_confirmed(state: str) -> bool:
+    """True when `state` is the one of a logout this browser asked for (used once)."""
+    rp = client()
+    started = rp.framework.get_state_data(session, state)
+    rp.framework.clear_state_data(session, state)
+    return started is not None

@@ -1,0 +1,28 @@
+"""Every French text of the relying-party glue, by key."""
+
+LOGGED_OUT = "Vous êtes déconnecté de {service} et de Mes démarches."
+LOGIN_REQUIRED = "Connectez-vous avec Mes démarches pour accéder à cette page."
+
+# Callback failures: what went wrong, in words a person can act on.
+ERROR_TITLE = "La connexion n'a pas abouti"
+STATE_MISMATCH = (
+    "La connexion n'a pas pu être vérifiée : elle a peut-être expiré, ou été commencée dans un autre onglet. "
+    "Recommencez la connexion."
+)
+ACCESS_DENIED = "Vous avez refusé de transmettre vos informations à {service} : la connexion est annulée."
+LOGIN_REQUIRED_AT_IDP = "Vous n'êtes pas connecté à Mes démarches. Connectez-vous pour accéder à {service}."
+IDP_REFUSED = "Mes démarches a refusé la demande de connexion de {service}. Recommencez la connexion."
+BAD_ID_TOKEN = (
+    "Les informations d'identité reçues de Mes démarches n'ont pas pu être vérifiées. "
+    "Par sécurité, la connexion est refusée. Recommencez la connexion."
+)
+IDP_UNAVAILABLE = "Le service de connexion Mes démarches ne répond pas. Réessayez dans quelques minutes."
+RETRY = "Recommencer la connexion"
+
+# require_role: the page says which role is needed and how to get it.
+FORBIDDEN_TITLE = "Accès réservé"
+FORBIDDEN_ROLE = "Cette page est réservée aux utilisateurs ayant le rôle {roles} pour {service}."
+FORBIDDEN_HOW = (
+    "Pour obtenir ce rôle, demandez l'accès à un gestionnaire de votre entreprise depuis votre espace Mes démarches."
+)
+FORBIDDEN_PORTAL = "Aller sur Mes démarches"

@@ -1,0 +1,66 @@
+"""/connexion, /callback and /deconnexion of a relying party."""
+
+import re
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request
+
+from shared.oidc_client import access, callback_uri, flow, messages, post_logout_redirect_uri
+
+bp = Blueprint("oidc_client", __name__)
+
+FAILURE_TEXTS = {
+    "access_denied": messages.ACCESS_DENIED,
+    "login_required": messages.LOGIN_REQUIRED_AT_IDP,
+    "interaction_required": messages.LOGIN_REQUIRED_AT_IDP,
+}
+
+
+@bp.get("/connexion")
+def login() -> Any:
+    extra = {}
+    siret_hint = request.args.get("siret_hint", "")
+    if re.fullmatch(r"\d{14}", siret_hint):  # passed through to the provider, which may preselect it
+        extra["siret_hint"] = siret_hint
+    try:
+        url = flow.authorization_url(callback_uri(), access.safe_next(request.args.get("next")), extra)
+    except flow.LoginFailed as failure:
+        return failure_page(failure)
+    return redirect(url)
+
+
+@bp.get("/callback")
+def callback() -> Any:
+    try:
+        login = flow.finish_login(request.args)
+    except flow.LoginFailed as failure:
+        return failure_page(failure)
+    access.log_in(login.claims, login.id_token, current_app.extensions["oidc_rp"].service_code)
+    return redirect(login.next_url or "/")
+
+
+@bp.post("/deconnexion")
+def logout() -> Any:
+    id_token = access.log_out()
+    if id_token is None:
+        return redirect("/")
+    try:
+        return flow.logout_redirect(id_token, post_logout_redirect_uri())
+    except flow.LoginFailed as failure:
+        return failure_page(failure)
+
+
+def failure_page(failure: flow.LoginFailed) -> tuple[str, int]:
+    service = current_app.config["SERVICE_NAME"]
+    if isinstance(failure, flow.LoginRefused):
+        text = FAILURE_TEXTS.get(failure.error, messages.IDP_REFUSED)
+    elif isinstance(failure, flow.InvalidIdToken):
+        text = messages.BAD_ID_TOKEN
+    elif isinstance(failure, flow.ProviderUnavailable):
+        text = messages.IDP_UNAVAILABLE
+    else:
+        text = messages.STATE_MISMATCH
+    page = render_template(
+        "oidc_client/error.html", title=messages.ERROR_TITLE, text=text.format(service=service), retry=messages.RETRY
+    )
+    return page, failure.status

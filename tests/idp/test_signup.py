@@ -184,3 +184,12 @@ def test_too_many_matches_ask_for_a_more_precise_search(client, monkeypatch):
     page = client.get("/inscription", params={"q": "demo"})
     assert "Plus de 2 établissements correspondent" in page.text
     assert "Précisez votre recherche" in page.text
+
+
+def test_error_summary_links_lead_to_a_control(client):
+    page = credentials(start(client), "claire.testeuse@exemple.fr").follow()
+    step = form(client.get("/inscription/coordonnees"), "/inscription/coordonnees")
+    missing = client.post(step.action, [*step.submit_fields(), ("altcha", solved_altcha(client))], status=422)
+    assert 'href="#civilite-0"' in missing.text  # the first radio button, not the fieldset
+    assert 'href="#nom"' in missing.text
+    assert page.status_code == 200

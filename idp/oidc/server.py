@@ -46,8 +46,12 @@ def issuer() -> str:
 
 
 def query_client(client_id: str) -> OAuthClient | None:
-    client = db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
-    return client if client is not None and client.disabled_at is None else None
+    """The enabled client with this id; looked up once per request (Authlib asks several times)."""
+    found: dict[str, OAuthClient | None] = g.setdefault("oidc_clients", {})
+    if client_id not in found:
+        client = db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+        found[client_id] = client if client is not None and client.disabled_at is None else None
+    return found[client_id]
 
 
 class RequiredS256(CodeChallenge):

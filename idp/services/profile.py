@@ -9,6 +9,7 @@ from idp.services import audit, links, mails
 from idp.services.accounts import find_account_by_email, normalize_email
 from idp.services.password_reset import set_password
 from idp.services.passwords import verify_password
+from shared.clock import utcnow
 from shared.db import DbSession
 
 
@@ -44,6 +45,7 @@ def update_coordonnees(session: DbSession, account: Account, data: Coordonnees, 
     after = {"civilite": data.civilite.value, "nom": data.nom, "prenom": data.prenom, "telephone": data.telephone}
     changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if changed:
+        account.updated_at = utcnow()
         audit.record(session, AuditEventType.PROFILE_UPDATED, account.id, ip, changed=changed)
     session.commit()
 
@@ -89,7 +91,7 @@ def confirm_email_change(session: DbSession, token: str, ip: str | None = None) 
     if find_account_by_email(session, new_email) is not None:  # taken since the link was sent
         session.rollback()
         raise links.LinkInvalid(account)
-    account.email = new_email
+    account.email, account.updated_at = new_email, utcnow()
     links.void_links(session, account, LinkPurpose.EMAIL_CHANGE)
     links.void_links(session, account, LinkPurpose.PASSWORD_RESET)
     mails.send_email_changed(session, account, old_email, new_email)

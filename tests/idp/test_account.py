@@ -79,6 +79,7 @@ def field_error(page: webtest.TestResponse, field_id: str) -> str:
 def reload(account_id: int) -> Account:
     """The account as the database has it now (the requests ran in other sessions)."""
     db.session.rollback()
+    db.session.expire_all()
     account = db.session.get(Account, account_id)
     assert account is not None
     return account

@@ -2,7 +2,7 @@
 introspection and RP-initiated logout."""
 
 import json
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from authlib.common.urls import add_params_to_uri
@@ -11,6 +11,9 @@ from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError
 from authlib.oidc.core.errors import ConsentRequiredError, RequestNotSupportedError, RequestURINotSupportedError
 from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from idp.auth import current_account, current_session, log_out
 from idp.extensions import db
@@ -84,6 +87,8 @@ def jwks() -> Response:
 def authorize() -> Any:
     params = request.values.to_dict()
     account = current_account() if not _must_log_in_again(params) else None
+    if account is not None and _hinted_subject(params) not in (None, account.subject):
+        account = None  # the service expects someone else: log in as that person (or login_required)
     try:
         grant = _server().get_consent_grant(end_user=account)
     except OAuth2Error as error:
@@ -143,6 +148,19 @@ def _issue_code(grant: Any, account: Any, claims_request: dict[str, Any] | None)
     g.oidc_claims_request = claims_request
     response = _server().create_authorization_response(grant=grant, grant_user=account)
     return _with_issuer(response)
+
+
+def _hinted_subject(params: dict[str, str]) -> str | None:
+    """The `sub` of a genuine id_token_hint (expired ones too, as the spec allows); None otherwise."""
+    hint = params.get("id_token_hint")
+    if not hint:
+        return None
+    try:
+        token = jwt.decode(hint, KeySet.import_key_set(cast(Any, keys.public_jwks(db.session))), algorithms=["RS256"])
+    except (JoseError, ValueError):
+        return None
+    subject = token.claims.get("sub")
+    return subject if isinstance(subject, str) else None
 
 
 def _must_log_in_again(params: dict[str, str]) -> bool:

@@ -385,3 +385,19 @@ def test_login_hint_is_escaped_in_the_form(browser, soffi, account):
     soup = BeautifulSoup(page.text, "html.parser")
     assert soup.find("input", attrs={"name": "email"}).get("value") == hint
     assert "<script>alert(1)</script>" not in page.text
+
+
+def test_id_token_hint_for_someone_else_is_not_answered_with_the_current_session(browser, new_browser, soffi, account):
+    """OIDC Core §3.1.2.1: the provider must not answer for another person than the hint names."""
+    from idp.extensions import db
+    from tests.idp.factories import make_account
+
+    make_account(db.session, email="autre.personne@exemple.fr")
+    other = new_browser()
+    other_tokens = code_flow(other, soffi, email="autre.personne@exemple.fr")
+    browser.log_in()
+    silent = soffi.new_request(prompt="none", id_token_hint=other_tokens.id_token)
+    error_redirect(soffi, silent, browser.authorize(silent), "login_required")
+    own = code_flow(browser, soffi)
+    same_person = soffi.new_request(prompt="none", id_token_hint=own.id_token)
+    assert "code" in callback_params(soffi, browser.authorize(same_person))

@@ -138,21 +138,12 @@ class OAuthToken(db.Model):  # type: ignore[name-defined]
 
     account: Mapped[Account] = relationship(lazy="joined")
 
-    # Authlib's TokenMixin.
+    # What Authlib's refresh grant asks of a token (validity is judged by idp.oidc.tokens).
     def check_client(self, client: OAuthClient) -> bool:
         return self.client_id == client.client_id
 
     def get_scope(self) -> str:
         return self.scope
-
-    def get_expires_in(self) -> int:
-        return max(int((self.access_expires_at - utcnow()).total_seconds()), 0)
-
-    def is_expired(self) -> bool:
-        return utcnow() >= self.access_expires_at
-
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None
 
 
 class SigningKey(db.Model):  # type: ignore[name-defined]

@@ -32,38 +32,70 @@ DEMO_PASSWORD = "Demo-Mes-Demarches-2026"
 
 
 @dataclass(frozen=True)
+class DemoRole:
+    code: str
+    label: str
+    description: str = ""
+    agents_only: bool = False  # operator roles, granted by ministry agents only
+
+
+@dataclass(frozen=True)
 class DemoService:
     code: str  # also the client id
-    name: str
+    name: str  # short, as on the tiles and in the e-mails: "Demande d'accès à SOFFi"
+    description: str
     port: int
-    roles: tuple[tuple[str, str], ...]  # (code, label); "gestionnaire" is the manager role
+    roles: tuple[DemoRole, ...]
     manager_role: str = "gestionnaire"
 
 
-# Role codes and labels from the guides (docs: ../shared/domain/{soffi,sofi,bpf}.md).
+MANAGE_ACCESS = "Gérer les droits d'accès de vos collaborateurs et déléguer vos droits à un tiers."
+
+# Role codes, labels and descriptions from the guides (docs: ../shared/domain/{soffi,sofi,bpf}.md).
 DEMO_SERVICES = [
     DemoService(
         "soffi",
-        "SOFFi — Suivi Opérateurs Formation et Financement",
+        "SOFFi",
+        "Suivi Opérateurs Formation et Financement : la collecte annuelle des organismes collecteurs.",
         5001,
         (
-            ("consultation", "Consultation"),
-            ("organisme_collecteur", "Organisme Collecteur"),
-            ("gestionnaire", "Gestionnaire"),
+            DemoRole("consultation", "Consultation", "Consultation"),
+            DemoRole("organisme_collecteur", "Organisme Collecteur", "Rôle destiné aux organismes collecteurs"),
+            DemoRole("gestionnaire", "Gestionnaire", MANAGE_ACCESS),
+            DemoRole("agent_dgefp", "Agent du ministère", "Agents de la DGEFP", agents_only=True),
         ),
     ),
     DemoService(
         "sofi",
-        "SOFI — Système de l'Offre de Formation Informatisé",
+        "SOFI",
+        "Système de l'Offre de Formation Informatisé : votre offre de formation, publiée après validation "
+        "par le Carif-Oref.",
         5002,
         (
-            ("gestionnaire", "Gestionnaire de l'autosaisie"),
-            ("contributeur", "Contributeur"),
-            ("consultation", "Consultation"),
-            ("valideur_carif", "Valideur Carif-Oref"),
+            DemoRole(
+                "gestionnaire",
+                "Gestionnaire de l'autosaisie",
+                "Compte principal de l'organisme : annuaire, offre de formation et droits d'accès de vos "
+                "collaborateurs.",
+            ),
+            DemoRole("contributeur", "Contributeur", "Saisir l'offre de formation de l'établissement."),
+            DemoRole("consultation", "Consultation", "Consulter l'offre de formation sans la modifier."),
+            DemoRole("valideur_carif", "Valideur Carif-Oref", "Agents du Carif-Oref", agents_only=True),
         ),
     ),
-    DemoService("bpf", "Mon Activité Formation", 5003, (("declarant", "Déclarant"), ("gestionnaire", "Gestionnaire"))),
+    DemoService(
+        "bpf",
+        "Mon Activité Formation",
+        "Votre déclaration d'activité et votre bilan pédagogique et financier (BPF).",
+        5003,
+        (
+            DemoRole(
+                "declarant", "Déclarant", "Remplir votre déclaration d'activité et votre bilan pédagogique et financier"
+            ),
+            DemoRole("gestionnaire", "Gestionnaire", MANAGE_ACCESS),
+            DemoRole("controle_srf", "Service régional de contrôle", "Agents des DREETS", agents_only=True),
+        ),
+    ),
 ]
 
 BY_CODE = "par code d'activation"
@@ -126,14 +158,16 @@ def ensure_service_client(session: DbSession, service: DemoService) -> OAuthClie
             service.name, service.code, [], [], client_id=service.code, service_name=service.name
         )
     client.name = client.service.name = service.name
+    client.service.description, client.service.url = service.description, f"{base}/"
     client.redirect_uris = [f"{base}/callback"]
     client.post_logout_redirect_uris = [f"{base}/"]
     client.client_secret_hash = tokens.digest(client_secret(service.code)[0])
     client.disabled_at = None
     existing = {role.code: role for role in client.service.roles}
-    for code, label in service.roles:
-        role = existing.get(code) or Role(service=client.service, code=code)
-        role.label, role.is_manager = label, code == service.manager_role
+    for demo_role in service.roles:
+        role = existing.get(demo_role.code) or Role(service=client.service, code=demo_role.code)
+        role.label, role.description = demo_role.label, demo_role.description
+        role.is_manager, role.agents_only = demo_role.code == service.manager_role, demo_role.agents_only
         session.add(role)
     session.commit()
     return client

@@ -1,5 +1,6 @@
 """Database models of the identity provider, one module per aggregate."""
 
+from idp.models.access_request import AccessRequest, AccessRequestStatus, ActivationCode
 from idp.models.account import Account, AccountStatus, Civilite
 from idp.models.audit import AuditEvent, AuditEventType
 from idp.models.establishment import Company, Establishment
@@ -18,8 +19,11 @@ from idp.models.throttle import LoginThrottle
 from idp.models.user_session import UserSession
 
 __all__ = [
+    "AccessRequest",
+    "AccessRequestStatus",
     "Account",
     "AccountStatus",
+    "ActivationCode",
     "AuditEvent",
     "AuditEventType",
     "AuthorizationCode",

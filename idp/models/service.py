@@ -1,12 +1,13 @@
 """Services (démarches), their roles, and the habilitations accounts hold on them.
 
-Kept minimal here: the portal issue builds their management. The claims the tokens carry are read
-from these tables.
+The company ("entreprise") is the SIREN: a habilitation belongs to the company of its establishment,
+or for a delegation to a third party, to the company it acts for (`company_siren`).
 """
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from idp.extensions import db
@@ -19,8 +20,25 @@ class Service(db.Model):  # type: ignore[name-defined]
     code: Mapped[str] = mapped_column(String(50), unique=True)  # "soffi", "sofi", "bpf", or any app's code
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")  # where its tile leads; empty: not on the portal
+    # Access paths offered on the portal ("Ajouter une démarche").
+    allows_activation_code: Mapped[bool] = mapped_column(Boolean, default=True)
+    allows_request: Mapped[bool] = mapped_column(Boolean, default=True)
 
     roles: Mapped[list["Role"]] = relationship(back_populates="service", order_by="Role.id")
+
+    @property
+    def on_portal(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def manager_role(self) -> "Role | None":
+        return next((role for role in self.roles if role.is_manager), None)
+
+    @property
+    def requestable_roles(self) -> list["Role"]:
+        """The roles a person may ask a gestionnaire for (operator roles are granted by agents only)."""
+        return [role for role in self.roles if not role.agents_only]
 
 
 class Role(db.Model):  # type: ignore[name-defined]
@@ -30,26 +48,49 @@ class Role(db.Model):  # type: ignore[name-defined]
     label: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     is_manager: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Operator roles (agent_dgefp, valideur_carif, controle_srf): granted by ministry agents only.
+    agents_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     service: Mapped[Service] = relationship(back_populates="roles")
 
     __table_args__ = (UniqueConstraint("service_id", "code"),)
 
 
+def _company_siren(context: DefaultExecutionContext) -> str:
+    values = context.get_current_parameters()
+    return str(values["on_behalf_of_siret"] or values["siret"])[:9]
+
+
 class Habilitation(db.Model):  # type: ignore[name-defined]
-    """Account × service × role × SIRET, with how and when it was granted."""
+    """Account × service × role × SIRET, with how and when it was granted.
+
+    Never deleted: removing one sets `revoked_at`, so that the access journal keeps its history.
+    """
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"), index=True)
     siret: Mapped[str] = mapped_column(String(14))
+    # The SIREN of the company whose gestionnaires manage it: siret[:9], or on_behalf_of_siret[:9].
+    company_siren: Mapped[str] = mapped_column(String(9), default=_company_siren)
     granted_via: Mapped[str] = mapped_column(String(200))  # "par code d'activation", "par Camille DEMOLOIRE"…
     granted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
     on_behalf_of_siret: Mapped[str | None] = mapped_column(String(14))  # set for a delegation to a third party
     delegated_by: Mapped[str | None] = mapped_column(String(200))
     region: Mapped[str | None] = mapped_column(String(3))  # INSEE region code of an operator role
 
-    account: Mapped[Account] = relationship()
+    account: Mapped[Account] = relationship(foreign_keys=[account_id])
     role: Mapped[Role] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_habilitation_company_siren_role_id", "company_siren", "role_id"),)
+
+    @property
+    def delegated(self) -> bool:
+        return self.on_behalf_of_siret is not None
+
+    def active_at(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from idp.models import AuditEvent, AuditEventType
+from idp.models import Account, AuditEvent, AuditEventType, Service
 from shared.db import DbSession
 
 
@@ -12,4 +12,21 @@ def record(
     """Add an audit row to the current transaction (committed with the change it describes)."""
     entry = AuditEvent(event=event, account_id=account_id, ip=ip, data=data)
     session.add(entry)
+    return entry
+
+
+def record_access(
+    session: DbSession,
+    event: AuditEventType,
+    actor: Account | None,
+    ip: str | None,
+    service: Service,
+    siren: str,
+    subject: Account | None,
+    **data: Any,
+) -> AuditEvent:
+    """An audit row about a company's access to a service: it also feeds that company's access journal."""
+    entry = record(session, event, actor.id if actor else None, ip, service=service.code, **data)
+    entry.siren, entry.service_id = siren, service.id
+    entry.subject_account_id = subject.id if subject else None
     return entry

@@ -69,7 +69,9 @@ def authenticate(session: DbSession, email: str, password: str, ip: str | None) 
     """The account whose address and password these are, or a LoginError saying why not."""
     keys = [(PER_EMAIL, f"email:{normalize_email(email)}"), (PER_IP, f"ip:{ip or 'unknown'}")]
     now = utcnow()
-    blocked_until = max((until for _, key in keys if (until := _blocked_until(session, key, now))), default=None)
+    blocked_until = max(
+        (until for _, key in keys if (until := throttle_blocked_until(session, key, now))), default=None
+    )
     account = find_account_by_email(session, email)
     if blocked_until:
         audit.record(session, AuditEventType.LOGIN_BLOCKED, account.id if account else None, ip)
@@ -79,7 +81,7 @@ def authenticate(session: DbSession, email: str, password: str, ip: str | None) 
     matches, new_hash = verify_password(password, account.password_hash if account else dummy_hash())
     if account is None or not matches:
         for policy, key in keys:
-            _count_failure(session, policy, key, now)
+            throttle_count_failure(session, policy, key, now)
         audit.record(session, AuditEventType.LOGIN_FAILURE, account.id if account else None, ip)
         session.commit()
         raise InvalidCredentials()
@@ -101,14 +103,14 @@ def authenticate(session: DbSession, email: str, password: str, ip: str | None) 
     return account
 
 
-def _blocked_until(session: DbSession, key: str, now: datetime) -> datetime | None:
+def throttle_blocked_until(session: DbSession, key: str, now: datetime) -> datetime | None:
     row = session.get(LoginThrottle, key)
     if row is None or row.blocked_until is None or row.blocked_until <= now:
         return None
     return row.blocked_until
 
 
-def _count_failure(session: DbSession, policy: ThrottlePolicy, key: str, now: datetime) -> None:
+def throttle_count_failure(session: DbSession, policy: ThrottlePolicy, key: str, now: datetime) -> None:
     row = session.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
     if row is None:
         try:

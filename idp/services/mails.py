@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app, render_template
 
-from idp.models import Account, OutboxMessage
+from idp.models import AccessRequest, Account, Establishment, Habilitation, OutboxMessage, Role
 from shared.db import DbSession
 
 
@@ -56,3 +56,68 @@ def send_email_change(session: DbSession, account: Account, new_email: str, toke
 
 def send_email_changed(session: DbSession, account: Account, old_email: str, new_email: str) -> dict[str, Any]:
     return _queue(session, "email_changed", old_email, account=account, new_email=new_email)
+
+
+def _users_url(service_code: str, **query: str) -> str:
+    suffix = "?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else ""
+    return f"{current_app.config['PUBLIC_URL']}/portail/services/{service_code}/utilisateurs{suffix}"
+
+
+def _portal_url() -> str:
+    return f"{current_app.config['PUBLIC_URL']}/portail/services/"
+
+
+def send_access_request(session: DbSession, request: AccessRequest, manager: Account) -> dict[str, Any]:
+    """Guide 001's e-mail to each gestionnaire of the company."""
+    establishment = session.get(Establishment, request.siret)
+    return _queue(
+        session,
+        "access_request",
+        manager.email,
+        request=request,
+        structure=establishment.name if establishment else request.siret,
+        url=_users_url(request.service.code, role="en-attente"),
+    )
+
+
+def send_access_request_reminder(session: DbSession, request: AccessRequest, manager: Account) -> dict[str, Any]:
+    establishment = session.get(Establishment, request.siret)
+    return _queue(
+        session,
+        "access_request_reminder",
+        manager.email,
+        request=request,
+        structure=establishment.name if establishment else request.siret,
+        url=_users_url(request.service.code, role="en-attente"),
+    )
+
+
+def send_access_request_accepted(session: DbSession, request: AccessRequest, role: Role) -> dict[str, Any]:
+    return _queue(
+        session, "access_request_accepted", request.account.email, request=request, role=role, url=_portal_url()
+    )
+
+
+def send_access_request_refused(session: DbSession, request: AccessRequest) -> dict[str, Any]:
+    return _queue(session, "access_request_refused", request.account.email, request=request, url=_portal_url())
+
+
+def send_habilitation_granted(session: DbSession, habilitation: Habilitation) -> dict[str, Any]:
+    return _queue(
+        session, "habilitation_granted", habilitation.account.email, habilitation=habilitation, url=_portal_url()
+    )
+
+
+def send_habilitation_changed(session: DbSession, habilitation: Habilitation, actor: Account) -> dict[str, Any]:
+    return _queue(
+        session,
+        "habilitation_changed",
+        habilitation.account.email,
+        habilitation=habilitation,
+        actor=actor,
+        url=_portal_url(),
+    )
+
+
+def send_habilitation_revoked(session: DbSession, habilitation: Habilitation, actor: Account) -> dict[str, Any]:
+    return _queue(session, "habilitation_revoked", habilitation.account.email, habilitation=habilitation, actor=actor)

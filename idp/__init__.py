@@ -28,10 +28,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from idp import auth, cli, messages, oidc
 
     app.jinja_env.globals["messages"] = messages
-    from idp.views import account, activation, altcha, home, legal, login, password_reset, signup
+    from idp.views import (
+        access_journal,
+        account,
+        activation,
+        altcha,
+        home,
+        legal,
+        login,
+        password_reset,
+        portal,
+        service_users,
+        signup,
+    )
 
     auth.init_app(app)
-    for module in (home, signup, activation, login, password_reset, account, legal, altcha):
+    blueprints = (home, signup, activation, login, password_reset, account, legal, altcha, portal)
+    for module in (*blueprints, service_users, access_journal):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     oidc.init_app(app)

@@ -32,8 +32,9 @@ def fail(message: str) -> NoReturn:
 def init_app(app: Flask) -> None:
     from idp.demo import demo_cli
     from idp.directory_import import directory_cli
+    from idp.portal_cli import access_requests_cli, activation_codes_cli
 
-    for group in (accounts_cli, outbox_cli, directory_cli, demo_cli):
+    for group in (accounts_cli, outbox_cli, directory_cli, demo_cli, activation_codes_cli, access_requests_cli):
         app.cli.add_command(group)
 
 

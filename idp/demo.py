@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from idp import demo_portal
 from idp.directory_import import import_path
 from idp.extensions import db
 from idp.models import Account, Civilite, Habilitation, OAuthClient, Role, Service
@@ -131,14 +132,16 @@ demo_cli = AppGroup("demo", help="Données de démonstration.")
 
 @demo_cli.command("load")
 def load() -> None:
-    """Charger le répertoire, les comptes, les services et les habilitations de démonstration (idempotent)."""
+    """Charger le répertoire, les comptes, les services, les habilitations et le portail de démonstration
+    (idempotent)."""
     for kind, name in (("companies", "unites_legales.csv"), ("establishments", "establishments.csv")):
         report = import_path(db.session, DEMO_DATA / name, kind)
         click.echo(f"{name} : {report.imported} ligne(s) importée(s).")
     click.echo("\nComptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
+    password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose, and every demo account shares it
     for email, civilite, nom, prenom, siret in DEMO_ACCOUNTS:
         if find_account_by_email(db.session, email) is None:
-            data = SignUp(siret, email, hash_password(DEMO_PASSWORD), Civilite(civilite), nom, prenom, None)
+            data = SignUp(siret, email, password_hash, Civilite(civilite), nom, prenom, None)
             create_account(db.session, data, active=True)
         click.echo(f"  - {email}  ({prenom} {nom}, SIRET {siret})")
     click.echo("\nServices clients OpenID Connect :")
@@ -147,6 +150,7 @@ def load() -> None:
         click.echo(f"  - {client.client_id}  {service.name}  {public_url(service.code, service.port)}")
     added = ensure_habilitations(db.session)
     click.echo(f"\n{added} habilitation(s) de démonstration ajoutée(s).")
+    demo_portal.load(db.session, password_hash)
 
 
 def ensure_service_client(session: DbSession, service: DemoService) -> OAuthClient:
@@ -157,20 +161,27 @@ def ensure_service_client(session: DbSession, service: DemoService) -> OAuthClie
         client, _ = register_client(
             service.name, service.code, [], [], client_id=service.code, service_name=service.name
         )
-    client.name = client.service.name = service.name
-    client.service.description, client.service.url = service.description, f"{base}/"
+    client.name = service.name
+    describe_service(client.service, service, f"{base}/")
     client.redirect_uris = [f"{base}/callback"]
     client.post_logout_redirect_uris = [f"{base}/"]
     client.client_secret_hash = tokens.digest(client_secret(service.code)[0])
     client.disabled_at = None
-    existing = {role.code: role for role in client.service.roles}
-    for demo_role in service.roles:
-        role = existing.get(demo_role.code) or Role(service=client.service, code=demo_role.code)
-        role.label, role.description = demo_role.label, demo_role.description
-        role.is_manager, role.agents_only = demo_role.code == service.manager_role, demo_role.agents_only
-        session.add(role)
     session.commit()
     return client
+
+
+def describe_service(row: Service, service: DemoService, url: str) -> None:
+    """Name, description, portal address and role catalogue of a service, as the demo defines them."""
+    row.name, row.description, row.url = service.name, service.description, url
+    existing = {role.code: role for role in row.roles}
+    for demo_role in service.roles:
+        role = existing.get(demo_role.code)
+        if role is None:
+            role = Role(code=demo_role.code)
+            row.roles.append(role)  # through the collection: the session's cascade adds the new role
+        role.label, role.description = demo_role.label, demo_role.description
+        role.is_manager, role.agents_only = demo_role.code == service.manager_role, demo_role.agents_only
 
 
 def ensure_habilitations(session: DbSession) -> int:

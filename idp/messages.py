@@ -59,3 +59,138 @@ EMAIL_CHANGE_SENT = (
 EMAIL_CHANGED = "Votre adresse électronique a été modifiée."
 EMAIL_SAME = "C'est déjà votre adresse électronique."
 EMAIL_TAKEN_OR_SENT = EMAIL_CHANGE_SENT
+
+# Portal
+PORTAL_EMPTY = "Ajoutez votre première démarche depuis la liste ci-dessous"
+PORTAL_NOTHING_TO_ADD = "Vous avez ajouté toutes les démarches disponibles."
+PORTAL_REQUEST_INTRO = (
+    "Votre demande sera transmise par email aux gestionnaires des accès de votre entreprise. "
+    "Dès que l'un d'eux aura validé votre demande, vous serez informés par email."
+)
+PORTAL_NO_GESTIONNAIRE = (
+    "Votre entreprise n'a pas encore de gestionnaire pour {service}. La première personne de l'entreprise "
+    "obtient l'accès avec le code d'activation reçu par courrier (onglet « SAISIR LE CODE D'ACTIVATION ») ; "
+    "si vous ne l'avez pas reçu, contactez le service en charge de la démarche. Vous pouvez aussi envoyer "
+    "votre demande : elle sera transmise aux agents du ministère."
+)
+PORTAL_OTHER_ESTABLISHMENT = "Ce gestionnaire est un employé d'un autre établissement de votre entreprise"
+PORTAL_ROLE_REQUIRED = "Sélectionnez le rôle souhaité parmi ceux proposés."
+PORTAL_ESTABLISHMENT_UNKNOWN = "Ce SIRET est introuvable dans le répertoire des établissements. Vérifiez-le."
+PORTAL_ESTABLISHMENT_CLOSED = "Cet établissement est fermé : l'accès ne peut pas être demandé pour ce SIRET."
+PORTAL_REQUEST_ALREADY_PENDING = (
+    "Vous avez déjà une demande en attente pour {service} et ce SIRET. Vous pouvez l'annuler depuis « Mes démarches »."
+)
+PORTAL_REQUEST_ALREADY_HABILITATED = "Vous avez déjà ce rôle pour ce SIRET."
+PORTAL_REQUEST_SENT = (
+    "Votre demande d'accès à {service} a été envoyée aux gestionnaires des accès de votre entreprise. "
+    "Vous serez informé par email dès que l'un d'eux l'aura traitée."
+)
+PORTAL_REQUEST_SENT_TO_AGENTS = (
+    "Votre demande d'accès à {service} a été envoyée : votre entreprise n'ayant pas de gestionnaire, "
+    "elle a été transmise aux agents du ministère. Vous serez informé par email de leur décision."
+)
+PORTAL_REQUEST_WITHDRAWN = "Votre demande d'accès à {service} a été annulée."
+PORTAL_REQUEST_ALREADY_DECIDED = "Cette demande a déjà été traitée : elle ne peut plus être annulée."
+PORTAL_CODE_HINT = "Format : ABCD-EFGH-JKLM, tel qu'indiqué dans le courrier"
+PORTAL_CODE_FORMAT = "Saisissez le code d'activation au format ABCD-EFGH-JKLM (12 lettres et chiffres)."
+PORTAL_CODE_INVALID = (
+    "Ce code d'activation n'est pas valide pour ce SIRET. Vérifiez le SIRET et le code indiqués dans le courrier."
+)
+PORTAL_CODE_BLOCKED = (
+    "Trop de codes d'activation erronés ont été saisis. Par sécurité, la saisie est suspendue jusqu'à {until}. "
+    "Vérifiez en attendant le SIRET et le code indiqués dans le courrier."
+)
+PORTAL_CODE_ALREADY_GESTIONNAIRE = "Vous êtes déjà gestionnaire de {service} pour ce SIRET."
+PORTAL_CODE_REDEEMED = (
+    "Vous êtes maintenant gestionnaire de {service} pour le SIRET {siret}. La roue dentée de la tuile "
+    "vous permet de gérer les accès des personnes de votre entreprise."
+)
+PORTAL_CODE_HELP = (
+    "Si vous ne retrouvez pas votre code d'activation, veuillez contacter le service en charge de la démarche."
+)
+PORTAL_NO_ACCESS_PATH = (
+    "Cette démarche ne peut pas être ajoutée depuis le portail : contactez le service en charge de la démarche."
+)
+
+# Users of a service
+USERS_TITLE = "Utilisateurs du service - {service}"
+USERS_NOT_GESTIONNAIRE = (
+    "Seuls les gestionnaires de {service} d'une entreprise peuvent voir et gérer les accès de ses utilisateurs."
+)
+USERS_FOUND = "{count} Droits d'accès trouvés"
+USERS_FOUND_ONE = "1 Droit d'accès trouvé"
+USERS_FOUND_NONE = "Aucun droit d'accès trouvé"
+USERS_SEARCH_LABEL = "Rechercher un utilisateur (SIRET, etc.)"
+USERS_SEARCH_HINT = "Nom, prénom, adresse électronique ou SIRET"
+USERS_PENDING = "En attente"
+USERS_THIRD_PARTY_YES = "Oui"
+USERS_THIRD_PARTY_NO = "Non"
+USERS_ROLE_REQUIRED = "Sélectionnez un rôle dans la liste."
+USERS_SIRET_REQUIRED = "Sélectionnez un établissement de votre entreprise dans la liste."
+USERS_SIRET_OTHER_COMPANY = "Ce SIRET n'est pas celui d'un établissement de votre entreprise."
+USERS_DATE_INVALID = "Saisissez une date valide, par exemple 31/12/2026."
+USERS_END_DATE_PAST = "La date de fin doit être postérieure à aujourd'hui."
+USERS_REASON_TOO_LONG = "Le motif ne peut pas dépasser 1 000 caractères."
+USERS_NOT_IN_COMPANY = (
+    "Aucun compte actif de votre entreprise ne correspond à cette adresse électronique. "
+    "La personne doit d'abord créer son compte avec le SIRET d'un établissement de votre entreprise."
+)
+USERS_ALREADY_HABILITATED = "Cette personne a déjà ce rôle pour ce SIRET."
+USERS_LAST_GESTIONNAIRE = (
+    "Vous êtes le dernier gestionnaire de {service} pour votre entreprise : nommez d'abord un autre "
+    "gestionnaire avant de retirer ce rôle."
+)
+USERS_ALREADY_DECIDED = "Cette demande a déjà été traitée par {decided_by} le {date}."
+USERS_ALREADY_DECIDED_ANONYMOUS = "Cette demande a déjà été traitée le {date}."
+USERS_ALREADY_WITHDRAWN = "Cette demande a été annulée par {requester} le {date}."
+USERS_REQUEST_ACCEPTED = "La demande de {person} est validée : rôle « {role} » pour le SIRET {siret}."
+USERS_REQUEST_REFUSED = "La demande de {person} est refusée. Un e-mail lui indique le motif du refus."
+USERS_HABILITATION_CHANGED = "L'habilitation de {person} est modifiée. Un e-mail l'en informe."
+USERS_HABILITATION_UNCHANGED = "Aucune modification : l'habilitation est restée telle quelle."
+USERS_HABILITATION_REVOKED = "L'habilitation « {habilitation} » de {person} est supprimée. Un e-mail l'en informe."
+USERS_HABILITATION_ADDED = "{person} a maintenant le rôle « {role} » pour le SIRET {siret}. Un e-mail l'en informe."
+USERS_DELETE_CONFIRM = (
+    "Supprimer l'habilitation « {habilitation} » de {person} ? Elle perdra cet accès dès sa prochaine "
+    "connexion à {service}."
+)
+
+# Access journal ({service}: the service's name)
+JOURNAL_TITLE = "Journal des accès - {service}"
+JOURNAL_SYSTEM = "Mes démarches (automatique)"
+JOURNAL_FOUND = "{count} événements"
+JOURNAL_FOUND_ONE = "1 événement"
+JOURNAL_FOUND_NONE = "Aucun événement ne correspond à ces critères."
+JOURNAL_PERIOD_REVERSED = "La date de fin de période doit être postérieure à la date de début."
+JOURNAL_EVENT_UNKNOWN = "Sélectionnez un type d'événement dans la liste."
+JOURNAL_PERSON_TOO_LONG = "Saisissez au plus 200 caractères."
+# By audit event (AuditEventType value): the events of a company's access to a service.
+JOURNAL_EVENTS = {
+    "habilitation:request:created": "Demande d'accès envoyée",
+    "habilitation:request:withdrawn": "Demande d'accès annulée par le demandeur",
+    "habilitation:request:accepted": "Demande d'accès acceptée",
+    "habilitation:request:refused": "Demande d'accès refusée",
+    "habilitation:request:reminded": "Rappel de la demande envoyé aux gestionnaires",
+    "habilitation:request:escalated": "Demande transmise aux agents du ministère",
+    "habilitation:granted": "Habilitation accordée",
+    "habilitation:changed": "Habilitation modifiée",
+    "habilitation:revoked": "Habilitation supprimée",
+    "habilitation:denied": "Action refusée : son auteur n'est pas gestionnaire de l'entreprise",
+    "habilitation:activation_code:created": "Code d'activation créé",
+    "habilitation:activation_code:redeemed": "Code d'activation utilisé",
+    "habilitation:activation_code:refused": "Code d'activation refusé",
+    "habilitation:activation_code:blocked": "Saisie du code d'activation suspendue (trop d'essais)",
+}
+JOURNAL_ESCALATION_REASONS = {
+    "no_gestionnaire": "l'entreprise n'a pas de gestionnaire",
+    "no_answer": "sans réponse des gestionnaires sous 15 jours",
+}
+JOURNAL_CODE_REFUSALS = {
+    "unknown": "code inconnu",
+    "other_service": "code d'une autre démarche",
+    "other_siret": "code d'un autre SIRET",
+    "expired": "code expiré",
+    "used": "code déjà utilisé",
+}
+JOURNAL_NO_END = "sans date de fin"
+JOURNAL_END = "fin le {date}"
+JOURNAL_CSV_HEADER = ("Date et heure", "Auteur", "Action", "Personne concernée", "Rôle", "SIRET", "Détail")

@@ -12,5 +12,5 @@ SERVICE = ServiceInfo(
         "pédagogique et financier (BPF)."
     ),
     port=5003,
-    roles={"declarant": "Déclarant", "gestionnaire": "Gestionnaire"},
+    roles={"declarant": "Déclarant", "gestionnaire": "Gestionnaire", "controle_srf": "Service régional de contrôle"},
 )

@@ -15,5 +15,6 @@ SERVICE = ServiceInfo(
         "consultation": "Consultation",
         "organisme_collecteur": "Organisme Collecteur",
         "gestionnaire": "Gestionnaire",
+        "agent_dgefp": "Agent du ministère",
     },
 )

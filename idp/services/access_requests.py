@@ -3,6 +3,9 @@
 A decision is one conditional UPDATE (`WHERE status = 'pending'`): when two gestionnaires decide the
 same request at once, the database lets exactly one of them change it, the other is told it was
 decided already.
+
+Every audit row about a request carries its `request_id`, so that its history can be told apart from the
+same person's other requests (the agents' queue shows it).
 """
 
 import contextlib
@@ -16,6 +19,7 @@ from idp.models import (
     AccessRequest,
     AccessRequestStatus,
     Account,
+    AuditEvent,
     AuditEventType,
     Establishment,
     Role,
@@ -91,6 +95,7 @@ def request_access(
         account,
         role=role.code,
         siret=siret,
+        request_id=request.id,
     )
     managers = habilitations.gestionnaires(session, service, request.siren)
     for manager in managers:
@@ -113,7 +118,14 @@ def withdraw_request(session: DbSession, account: Account, request_id: int, ip: 
         raise RequestNotFound()
     _decide(session, request, AccessRequestStatus.WITHDRAWN, None)
     audit.record_access(
-        session, AuditEventType.ACCESS_REQUEST_WITHDRAWN, account, ip, request.service, request.siren, account
+        session,
+        AuditEventType.ACCESS_REQUEST_WITHDRAWN,
+        account,
+        ip,
+        request.service,
+        request.siren,
+        account,
+        request_id=request.id,
     )
     session.commit()
     return request
@@ -148,6 +160,7 @@ def accept_request(
         request.account,
         role=role.code,
         siret=request.siret,
+        request_id=request.id,
     )
     # Granted meanwhile by another path: accepting the request then changes nothing more.
     with contextlib.suppress(habilitations.AlreadyHabilitated):
@@ -178,6 +191,7 @@ def refuse_request(
         request.account,
         role=request.role.code,
         siret=request.siret,
+        request_id=request.id,
     )
     mails.send_access_request_refused(session, request)
     session.commit()
@@ -286,6 +300,7 @@ def follow_up(session: DbSession, now: datetime | None = None) -> FollowUp:
             request.service,
             request.siren,
             request.account,
+            request_id=request.id,
         )
     session.commit()
     return FollowUp(reminded=len(to_remind), escalated=len(to_escalate))
@@ -302,7 +317,33 @@ def _escalate(session: DbSession, request: AccessRequest, reason: str, now: date
         request.siren,
         request.account,
         reason=reason,
+        request_id=request.id,
     )
+
+
+REQUEST_EVENTS = (
+    AuditEventType.ACCESS_REQUESTED,
+    AuditEventType.ACCESS_REQUEST_REMINDED,
+    AuditEventType.ACCESS_REQUEST_ESCALATED,
+    AuditEventType.ACCESS_REQUEST_WITHDRAWN,
+    AuditEventType.ACCESS_REQUEST_ACCEPTED,
+    AuditEventType.ACCESS_REQUEST_REFUSED,
+)
+
+
+def history(session: DbSession, request: AccessRequest) -> list[AuditEvent]:
+    """The request's audit rows, oldest first: asked, reminded, escalated, decided."""
+    rows = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.siren == request.siren,
+            AuditEvent.service_id == request.service_id,
+            AuditEvent.subject_account_id == request.account_id,
+            AuditEvent.event.in_(REQUEST_EVENTS),
+        )
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    )
+    return [row for row in rows if row.data.get("request_id") == request.id]
 
 
 def agents_queue(session: DbSession) -> list[AccessRequest]:

@@ -1,6 +1,6 @@
-"""The landing page: the login panel for visitors, the user's space once logged in."""
+"""The landing page: the login panel for visitors, the services portal « Mes démarches » once logged in."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, url_for
 from werkzeug.wrappers import Response
 
 from idp.auth import current_account
@@ -9,8 +9,5 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index() -> Response | str:
-    account = current_account()
-    if account is None:
-        return redirect(url_for("login.login"))
-    return render_template("home/index.html", account=account)
+def index() -> Response:
+    return redirect(url_for("login.login" if current_account() is None else "portal.index"))

@@ -1,8 +1,9 @@
 """Relying-party side of OpenID Connect, shared by the ministry's services.
 
-`init_rp(app, service_code=…)` gives an app /connexion, /callback and /deconnexion against the
+`init_rp(app, service_code=…)` gives an app /connexion, /callback, /deconnexion and /etablissement against the
 identity provider named by its settings (RP_ISSUER, RP_CLIENT_ID, RP_CLIENT_SECRET, RP_PUBLIC_URL,
-RP_PORTAL_URL), and `current_user` in its templates. Access rules are in `access.py`.
+RP_PORTAL_URL), and `current_user` and `current_establishment` in its templates. Access rules are in
+`access.py`, the user's establishments in `establishments.py`.
 """
 
 from collections.abc import Mapping
@@ -26,12 +27,13 @@ class RelyingParty:
 
 def init_rp(app: Flask, *, service_code: str, roles: Mapping[str, str] | None = None) -> None:
     """Wire OpenID Connect sign-in and logout into a relying-party app."""
-    from shared.oidc_client import access, flow, views
+    from shared.oidc_client import access, establishments, flow, views
 
     check_rp_settings(app.config)
     app.extensions["oidc_rp"] = RelyingParty(service_code, dict(roles or {}))
     flow.init_app(app)
     app.register_blueprint(views.bp)
+    establishments.init_app(app)
     app.before_request(_post_logout_landing)
 
     @app.context_processor

@@ -109,22 +109,32 @@ def login_required(view: F) -> F:
 
 
 def forbidden(role_codes: tuple[str, ...]) -> tuple[str, int]:
-    """The 403 page: which role is needed here, and how to get it."""
-    config = current_app.config
-    labels = [f"« {current_app.extensions['oidc_rp'].role_label(code)} »" for code in role_codes]
+    """The 403 page: which role is needed here, and how to get it (the portal's « Ajouter une démarche » page of
+    this service, or another of the user's establishments where they hold it)."""
+    from shared.oidc_client import establishments  # it builds on this module
+
+    config, rp = current_app.config, current_app.extensions["oidc_rp"]
+    labels = [f"« {rp.role_label(code)} »" for code in role_codes]
     text = messages.FORBIDDEN_ROLE.format(roles=" ou ".join(labels), service=config["SERVICE_NAME"])
+    user = current_user()
+    elsewhere = user is not None and user.has_role(*role_codes)
     page = render_template(
         "oidc_client/forbidden.html",
         title=messages.FORBIDDEN_TITLE,
         text=text,
         how=messages.FORBIDDEN_HOW,
         portal_label=messages.FORBIDDEN_PORTAL,
+        add_url=f"{config['RP_PORTAL_URL'].rstrip('/')}/portail/services/{rp.service_code}/ajouter",
+        other_establishment=messages.FORBIDDEN_OTHER_ESTABLISHMENT if elsewhere else None,
+        switch_url=establishments.switch_url(),
+        switch_label=messages.ESTABLISHMENTS_TITLE,
     )
     return page, 403
 
 
 def require_role(*role_codes: str) -> Callable[[F], F]:
-    """Only users holding one of these roles (of this service, on any SIRET) see the page."""
+    """Only users holding one of these roles (of this service) on their current establishment see the page."""
+    from shared.oidc_client import establishments  # it builds on this module
 
     def decorator(view: F) -> F:
         @wraps(view)
@@ -132,7 +142,7 @@ def require_role(*role_codes: str) -> Callable[[F], F]:
             user = current_user()
             if user is None:
                 return _to_login()
-            if not user.has_role(*role_codes):
+            if not establishments.holds_role_here(*role_codes):
                 return forbidden(role_codes)
             return view(*args, **kwargs)
 

@@ -25,4 +25,22 @@ FORBIDDEN_ROLE = "Cette page est réservée aux utilisateurs ayant le rôle {rol
 FORBIDDEN_HOW = (
     "Pour obtenir ce rôle, demandez l'accès à un gestionnaire de votre entreprise depuis votre espace Mes démarches."
 )
-FORBIDDEN_PORTAL = "Aller sur Mes démarches"
+FORBIDDEN_PORTAL = "Demander l'accès sur Mes démarches"
+FORBIDDEN_OTHER_ESTABLISHMENT = (
+    "Vous avez ce rôle pour un autre de vos établissements : changez d'établissement pour ouvrir cette page."
+)
+
+# Several establishments: the one the user works on, and the page to switch.
+ESTABLISHMENTS_TITLE = "Changer d'établissement"
+ESTABLISHMENTS_INTRO = (
+    "Choisissez l'établissement pour lequel vous travaillez dans {service} : vous pourrez en changer à tout "
+    "moment, sans vous reconnecter."
+)
+ESTABLISHMENT_LEGEND = "Établissement"
+ESTABLISHMENT_OPTION = "SIRET {siret} (entreprise {siren})"
+ESTABLISHMENT_ROLES = "Vos rôles : {roles}"
+ESTABLISHMENT_REQUIRED = "Choisissez un des établissements de la liste."
+ESTABLISHMENT_CHOSEN = "Vous travaillez maintenant pour l'établissement de SIRET {siret}."
+ESTABLISHMENT_SUBMIT = "Choisir cet établissement"
+DELEGATED = "par délégation"
+DELEGATED_BY = " de {name}"

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from shared.oidc_client import access, callback_uri, flow, messages, post_logout_redirect_uri
+from shared.oidc_client import access, callback_uri, establishments, flow, messages, post_logout_redirect_uri
 
 bp = Blueprint("oidc_client", __name__)
 
@@ -19,13 +19,14 @@ FAILURE_TEXTS = {
 @bp.get("/connexion")
 def login() -> Any:
     extra = {}
-    siret_hint = request.args.get("siret_hint", "")
+    siret_hint = request.args.get("siret_hint") or request.args.get("siret", "")
     if re.fullmatch(r"\d{14}", siret_hint):  # passed through to the provider, which may preselect it
         extra["siret_hint"] = siret_hint
     try:
         url = flow.authorization_url(callback_uri(), access.safe_next(request.args.get("next")), extra)
     except flow.LoginFailed as failure:
         return failure_page(failure)
+    establishments.remember_hint(extra.get("siret_hint"))
     return redirect(url)
 
 
@@ -35,7 +36,9 @@ def callback() -> Any:
         login = flow.finish_login(request.args)
     except flow.LoginFailed as failure:
         return failure_page(failure)
-    access.log_in(login.claims, login.id_token, current_app.extensions["oidc_rp"].service_code)
+    siret_hint = establishments.take_hint()  # before log_in clears the session
+    user = access.log_in(login.claims, login.id_token, current_app.extensions["oidc_rp"].service_code)
+    establishments.choose_at_login(user, siret_hint)
     return redirect(login.next_url or "/")
 
 

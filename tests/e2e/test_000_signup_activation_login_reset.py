@@ -116,8 +116,10 @@ def test_sign_up_activate_log_in_and_reset_the_password(
 
     expect(page.get_by_role("heading", name="Connectez-vous")).to_be_visible()
     log_in(page, PASSWORD)
-    expect(page.get_by_role("heading", name=re.compile("^Bonjour Claire"))).to_be_visible()
-    visit("espace")
+    # Step 13: « Vous arrivez sur le portail des services ».
+    expect(page.get_by_role("heading", name="Mes démarches", exact=True)).to_be_visible()
+    expect(page.get_by_text("Ajoutez votre première démarche depuis la liste ci-dessous")).to_be_visible()
+    visit("portail")
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
@@ -146,7 +148,7 @@ def test_sign_up_activate_log_in_and_reset_the_password(
     expect(page.get_by_role("alert").filter(has_text="Adresse électronique ou mot de passe incorrect.")).to_be_visible()
     visit("connexion-ancien-mot-de-passe")
     log_in(page, NEW_PASSWORD)
-    expect(page.get_by_role("heading", name=re.compile("^Bonjour Claire"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Mes démarches", exact=True)).to_be_visible()
 
 
 def expect_error_next_to(page: Page, field: Locator, message: str) -> None:

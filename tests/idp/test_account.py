@@ -150,11 +150,18 @@ def test_form_sent_after_the_session_expired_asks_to_log_in_again_without_a_dead
         login_form["password"] = factories.PASSWORD
         res = login_form.submit()
         assert res.status_int == 302
-        assert res.follow().status_int == 200  # not the 405 of a GET on the form's POST-only address
+        assert res.maybe_follow().status_int == 200  # not the 405 of a GET on the form's POST-only address
     assert reload(account.id).nom == "TESTEUSE"
 
 
 # --- coordonnées ---------------------------------------------------------------------------------
+
+
+def test_the_optional_phone_field_is_not_announced_as_required(user: webtest.TestApp, account: Account) -> None:
+    page = BeautifulSoup(account_page(user).text, "html.parser")
+    assert page.find(id="telephone").get("required") is None
+    assert page.find(id="nom").get("required") is not None
+    assert "*" not in page.find("label", attrs={"for": "telephone"}).get_text()
 
 
 def test_change_coordonnees_normalises_phone_and_records_before_after(user: webtest.TestApp, account: Account) -> None:

@@ -100,4 +100,4 @@ def test_a_pending_account_cannot_log_in_and_is_sent_a_new_link_only_with_its_pa
     assert "Votre compte n'est pas encore activé" in alert_text(right)
     [mail] = inbox(account.email)
     assert "/activation/" in mail.text
-    assert client.get("/").status_code == 302  # still not logged in
+    assert client.get("/portail/services/").status_code == 302  # still not logged in

@@ -31,8 +31,9 @@ def test_login_opens_the_users_space(client):
     assert "Connectez-vous" in page.text
     assert "Mot de passe oublié ?" in page.text
     assert "Pas encore de compte ?" in page.text
-    home = log_in(client, "claire.testeuse@exemple.fr").follow()
-    assert "Bonjour Claire TESTEUSE" in home.text
+    home = log_in(client, "claire.testeuse@exemple.fr").maybe_follow()
+    assert home.request.path == "/portail/services/"
+    assert "<h1>Mes démarches</h1>" in home.text and "Claire TESTEUSE" in home.text
     assert events(AuditEventType.LOGIN_SUCCESS) == 1
 
 
@@ -114,12 +115,12 @@ def test_logout_ends_the_session_on_the_server(client, app):
     make_account(db.session)
     log_in(client, "claire.testeuse@exemple.fr")
     stolen_cookie = client.cookies["idp_session"]
-    home = client.get("/")
+    home = client.get("/portail/services/")
     logout = form(home, "/deconnexion").submit().follow()
     assert "Vous êtes déconnecté." in logout.text
     thief = webtest.TestApp(FreshContext(app))
     thief.set_cookie("idp_session", stolen_cookie)
-    assert thief.get("/").status_code == 302  # the copied cookie no longer opens the session
+    assert thief.get("/portail/services/").status_code == 302  # the copied cookie no longer opens the session
     assert events(AuditEventType.LOGOUT) == 1
 
 
@@ -130,7 +131,7 @@ def test_each_login_gets_a_new_session(client):
     first_cookie = client.cookies["idp_session"]
     assert first_cookie != anonymous_cookie
     assert client.get("/connexion").status_code == 302  # already logged in: no second login form
-    form(client.get("/"), "/deconnexion").submit()
+    form(client.get("/portail/services/"), "/deconnexion").submit()
     log_in(client, "claire.testeuse@exemple.fr")
     assert client.cookies["idp_session"] != first_cookie
     sessions = db.session.scalars(select(UserSession).order_by(UserSession.id)).all()
@@ -143,7 +144,7 @@ def test_idle_session_expires_after_30_minutes(client):
         make_account(db.session)
         log_in(client, "claire.testeuse@exemple.fr")
         traveller.shift(timedelta(minutes=29))
-        assert client.get("/").status_code == 200
+        assert client.get("/portail/services/").status_code == 200
         traveller.shift(timedelta(minutes=31))
         expired = client.get("/mon-compte").follow()
     assert "Votre session a expiré" in expired.text
@@ -155,9 +156,9 @@ def test_session_ends_after_12_hours_even_when_used(client):
         log_in(client, "claire.testeuse@exemple.fr")
         for _ in range(35):  # active every 20 minutes for 11 h 40
             traveller.shift(timedelta(minutes=20))
-            assert client.get("/").status_code == 200
+            assert client.get("/portail/services/").status_code == 200
         traveller.shift(timedelta(minutes=21))
-        assert client.get("/").status_code == 302
+        assert client.get("/portail/services/").status_code == 302
 
 
 def test_next_parameter_cannot_send_users_to_another_site(client):
@@ -167,7 +168,7 @@ def test_next_parameter_cannot_send_users_to_another_site(client):
         login = form(page, "/connexion")
         login["email"], login["password"] = "claire.testeuse@exemple.fr", PASSWORD
         assert login.submit().location in ("/", "http://localhost/")
-        form(client.get("/"), "/deconnexion").submit()
+        form(client.get("/portail/services/"), "/deconnexion").submit()
 
 
 def test_next_parameter_brings_back_to_the_page_asked(client):

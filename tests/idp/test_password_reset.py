@@ -117,7 +117,7 @@ def test_link_dies_when_the_password_is_changed_another_way(client, inbox):
         change = form(client.get("/mon-compte"), "/mon-compte/mot-de-passe")
         change["current"], change["password"], change["confirm"] = "Correct-Horse-Battery-42", NEW, NEW
         change.submit()
-        form(client.get("/"), "/deconnexion").submit()
+        form(client.get("/portail/services/"), "/deconnexion").submit()
         assert client.get(path, status=410).status_code == 410
 
 
@@ -138,9 +138,9 @@ def test_reset_ends_every_other_session(client, inbox, app):
     make_account(db.session)
     elsewhere = webtest.TestApp(FreshContext(app), extra_environ={"REMOTE_ADDR": "203.0.113.5"})
     log_in(elsewhere, "claire.testeuse@exemple.fr")
-    assert elsewhere.get("/").status_code == 200
+    assert elsewhere.get("/portail/services/").status_code == 200
     choose(client, reset_link(client, inbox))
-    assert elsewhere.get("/").status_code == 302
+    assert elsewhere.get("/portail/services/").status_code == 302
 
 
 def test_pending_account_asking_a_reset_gets_its_activation_link(client, inbox):

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import QueryableAttribute
 
-from idp.models import Account, AccountStatus, AuditEventType, Habilitation, Role, Service
+from idp.models import Account, AccountStatus, AuditEventType, Establishment, Habilitation, Role, Service
 from idp.services import audit, mails
 from idp.services.accounts import find_account_by_email
 from shared.clock import utcnow
@@ -225,7 +225,10 @@ def add_habilitation(
     require_gestionnaire(session, actor, service, siren, ip)
     _check_grantable(service, role)
     account = find_account_by_email(session, email)
-    if account is None or not account.is_active or account.siret[:9] != siren or siret[:9] != siren:
+    establishment = session.get(Establishment, siret)
+    if account is None or not account.is_active or account.siret[:9] != siren:
+        raise NotInCompany()
+    if establishment is None or not establishment.active or establishment.siren != siren:
         raise NotInCompany()
     habilitation = grant(session, account, role, siret, f"par {actor.display_name}", actor, expires_at, ip)
     session.commit()
@@ -235,9 +238,16 @@ def add_habilitation(
 def get_managed_habilitation(
     session: DbSession, actor: Account, service: Service, habilitation_id: int, ip: str | None = None
 ) -> Habilitation:
-    """The active habilitation with this id, if the actor manages it; NotGestionnaire otherwise (even if unknown)."""
+    """The active habilitation with this id, if the actor manages it; NotGestionnaire otherwise (even if unknown).
+
+    Operator roles are the ministry agents' to manage, never a company's gestionnaire's."""
     habilitation = session.get(Habilitation, habilitation_id)
-    if habilitation is None or habilitation.role.service_id != service.id or not habilitation.active_at(utcnow()):
+    if (
+        habilitation is None
+        or habilitation.role.service_id != service.id
+        or habilitation.role.agents_only
+        or not habilitation.active_at(utcnow())
+    ):
         raise NotGestionnaire()
     require_gestionnaire(session, actor, service, habilitation.company_siren, ip)
     return habilitation

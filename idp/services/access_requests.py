@@ -228,20 +228,17 @@ def pending_requests(session: DbSession, service: Service, siren: str) -> list[A
     )
 
 
-def pending_counts(session: DbSession, service_ids: list[int], sirens: list[str]) -> dict[int, int]:
-    """Pending requests per service, over the given companies: the « En attente X personnes » of the tiles."""
-    if not service_ids or not sirens:
-        return {}
-    rows = session.execute(
-        select(AccessRequest.service_id, func.count(func.distinct(AccessRequest.account_id)))
-        .where(
-            AccessRequest.service_id.in_(service_ids),
+def waiting_people(session: DbSession, service: Service, sirens: list[str]) -> int:
+    """People whose requests to these companies await a decision: the « En attente X personnes » of the tile."""
+    if not sirens:
+        return 0
+    return session.scalar(
+        select(func.count(func.distinct(AccessRequest.account_id))).where(
+            AccessRequest.service_id == service.id,
             AccessRequest.siren.in_(sirens),
             AccessRequest.status == AccessRequestStatus.PENDING,
         )
-        .group_by(AccessRequest.service_id)
-    )
-    return {service_id: count for service_id, count in rows}
+    ) or 0
 
 
 def requests_of(session: DbSession, account: Account) -> list[AccessRequest]:

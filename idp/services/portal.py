@@ -68,8 +68,7 @@ def _with_management(session: DbSession, account: Account, tile: Tile) -> Tile:
     if not any(h.role.is_manager and not h.delegated for h in tile.habilitations):
         return tile
     sirens = habilitations.managed_sirens(session, account, tile.service)
-    # One service at a time: counting over every (service, company) pair would mix companies.
-    waiting = access_requests.pending_counts(session, [tile.service.id], sirens).get(tile.service.id, 0)
+    waiting = access_requests.waiting_people(session, tile.service, sirens)
     return Tile(tile.service, tile.habilitations, tile.pending, tile.refused, bool(sirens), waiting)
 
 

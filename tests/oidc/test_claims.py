@@ -230,3 +230,24 @@ def test_delegation_may_name_who_delegated(browser, soffi, account):
     assert set(value) == CONTRACT | {"delegated_by"}
     (parsed,) = parse_habilitations({"habilitations": [value]})
     assert parsed.delegated is True and parsed.delegated_by == "Camille DEMOLOIRE"
+
+
+def test_a_role_changed_or_removed_by_a_gestionnaire_shows_at_the_next_login(
+    new_browser, soffi, habilitations, account
+):
+    from idp.services import habilitations as management
+
+    before = {(h.role, h.siret) for h in parse_habilitations(code_flow(new_browser(), soffi).claims)}
+    assert ("consultation", OTHER_SIRET) in before
+    consultation = (
+        db.session.query(Habilitation).filter_by(account_id=account.id, siret=OTHER_SIRET, revoked_at=None).one()
+    )
+    collecteur = db.session.query(Role).filter_by(code="organisme_collecteur").one()
+    management.change_habilitation(db.session, account, consultation, collecteur, None)
+
+    after = {(h.role, h.siret) for h in parse_habilitations(code_flow(new_browser(), soffi).claims)}
+    assert ("organisme_collecteur", OTHER_SIRET) in after and ("consultation", OTHER_SIRET) not in after
+
+    management.revoke_habilitation(db.session, account, consultation)
+    last = {(h.role, h.siret) for h in parse_habilitations(code_flow(new_browser(), soffi).claims)}
+    assert last == after - {("organisme_collecteur", OTHER_SIRET)}

@@ -64,11 +64,11 @@ def log_in(account: Account) -> None:
     previous_token = session.get("sid")
     previous = sessions.end_session(db.session, previous_token) if previous_token else None
     session.clear()
-    session["sid"], started = sessions.start_session(db.session, account, client_ip())
+    session["sid"], started_id = sessions.start_session(db.session, account, client_ip())
     session.permanent = False
     if previous is not None:
         # A logout must still end what services obtained before a re-login (prompt=login, max_age).
-        hand_over_session_tokens(db.session, previous, started)
+        hand_over_session_tokens(db.session, previous, account.id, started_id)
 
 
 def log_out() -> None:

@@ -4,9 +4,9 @@ from typing import Any
 
 from authlib.oauth2.rfc6749 import scope_to_list
 from authlib.oidc.core import UserInfo
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
-from idp.models import Account, Habilitation, OAuthClient, Role
+from idp.models import Account, Habilitation, Role, Service
 from shared.clock import epoch, in_paris, utcnow
 from shared.db import DbSession
 from shared.oidc_client.claims import HABILITATIONS_CLAIM, HabilitationClaim
@@ -20,25 +20,40 @@ SCOPE_CLAIMS = {
 SUPPORTED_CLAIMS = ["sub", *(claim for claims in SCOPE_CLAIMS.values() for claim in claims)]
 
 
-def habilitation_claims(session: DbSession, account: Account, client: OAuthClient) -> list[dict[str, Any]]:
-    """The user's habilitations active now, for the requesting client's service only."""
-    now = utcnow()
-    rows = session.scalars(
-        select(Habilitation)
-        .join(Role)
-        .where(
-            Habilitation.account_id == account.id,
-            Role.service_id == client.service_id,
-            Habilitation.revoked_at.is_(None),
-            or_(Habilitation.expires_at.is_(None), Habilitation.expires_at > now),
-        )
-        .order_by(Habilitation.id)
+# Built once, and read as plain rows: this query runs for every ID token and every userinfo answer,
+# and building the statement or ORM objects costs more than PostgreSQL takes to answer.
+ACTIVE_HABILITATIONS = (
+    select(
+        Service.code.label("service"),
+        Role.code.label("role"),
+        Role.label.label("role_label"),
+        Habilitation.siret,
+        Habilitation.granted_via,
+        Habilitation.on_behalf_of_siret,
+        Habilitation.expires_at,
+        Habilitation.delegated_by,
+        Habilitation.region,
     )
+    .join(Role, Role.id == Habilitation.role_id)
+    .join(Service, Service.id == Role.service_id)
+    .where(
+        Habilitation.account_id == bindparam("account_id"),
+        Role.service_id == bindparam("service_id"),
+        Habilitation.revoked_at.is_(None),
+        or_(Habilitation.expires_at.is_(None), Habilitation.expires_at > bindparam("now")),
+    )
+    .order_by(Habilitation.id)
+)
+
+
+def habilitation_claims(session: DbSession, account: Account, service_id: int) -> list[dict[str, Any]]:
+    """The user's habilitations active now, on the requesting client's service only."""
+    rows = session.execute(ACTIVE_HABILITATIONS, {"account_id": account.id, "service_id": service_id, "now": utcnow()})
     return [
         HabilitationClaim(
-            service=client.service.code,
-            role=row.role.code,
-            role_label=row.role.label,
+            service=row.service,
+            role=row.role,
+            role_label=row.role_label,
             siret=row.siret,
             siren=row.siret[:9],
             granted_via=row.granted_via,
@@ -52,7 +67,7 @@ def habilitation_claims(session: DbSession, account: Account, client: OAuthClien
     ]
 
 
-def _value(session: DbSession, claim: str, account: Account, client: OAuthClient) -> Any:
+def _value(session: DbSession, claim: str, account: Account, service_id: int) -> Any:
     match claim:
         case "given_name":
             return account.prenom
@@ -69,20 +84,21 @@ def _value(session: DbSession, claim: str, account: Account, client: OAuthClient
         case "phone_number_verified":
             return False
         case "habilitations":
-            return habilitation_claims(session, account, client)
+            return habilitation_claims(session, account, service_id)
     return None
 
 
 def user_info(
-    session: DbSession, account: Account, client: OAuthClient, scope: str, requested: dict[str, Any] | None = None
+    session: DbSession, account: Account, service_id: int, scope: str, requested: dict[str, Any] | None = None
 ) -> UserInfo:
-    """Claims granted by the scopes, plus those named in the `claims` request parameter."""
+    """Claims granted by the scopes, plus those named in the `claims` request parameter. `service_id`:
+    the service of the client asking, whose habilitations only are given."""
     names = [claim for scope_name in scope_to_list(scope) or [] for claim in SCOPE_CLAIMS.get(scope_name, ())]
     names += [name for name in (requested or {}) if name in SUPPORTED_CLAIMS and name not in names]
     info = UserInfo(sub=account.subject)
     for name in names:
         if name != "sub":
-            value = _value(session, name, account, client)
+            value = _value(session, name, account, service_id)
             if value is not None:
                 info[name] = value
     return info

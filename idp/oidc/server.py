@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.integrations.flask_oauth2.authorization_server import create_token_expires_in_generator
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import (
     InvalidClientError,
@@ -18,14 +19,16 @@ from authlib.oauth2.rfc6749 import (
     UnsupportedTokenTypeError,
     grants,
 )
+from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, current_app, g
 from joserfc.jwk import KeySet, RSAKey
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from idp.auth import current_session
 from idp.extensions import db
@@ -35,7 +38,6 @@ from idp.models import (
     OAuthClient,
     OAuthToken,
     UsedClientAssertion,
-    UserSession,
 )
 from idp.oidc import claims, keys, tokens
 from shared.clock import epoch, utcnow
@@ -45,11 +47,18 @@ def issuer() -> str:
     return str(current_app.config["PUBLIC_URL"])
 
 
+# Built once (see idp.oidc.tokens): every authorization and token request looks its client up. Its
+# service is not needed on the way (the habilitations query reads the service's code itself).
+CLIENT = (
+    select(OAuthClient).options(lazyload(OAuthClient.service)).where(OAuthClient.client_id == bindparam("client_id"))
+)
+
+
 def query_client(client_id: str) -> OAuthClient | None:
     """The enabled client with this id; looked up once per request (Authlib asks several times)."""
     found: dict[str, OAuthClient | None] = g.setdefault("oidc_clients", {})
     if client_id not in found:
-        client = db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+        client = db.session.scalar(CLIENT, {"client_id": client_id})
         found[client_id] = client if client is not None and client.disabled_at is None else None
     return found[client_id]
 
@@ -92,45 +101,44 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         """Scope values not understood are ignored (OpenID Connect Core §3.1.2.1), not an error:
         OAuthClient.get_allowed_scope keeps the known ones."""
 
+    def generate_authorization_code(self) -> str:
+        return tokens.new_secret()
+
     def save_authorization_code(self, code: str, request: Any) -> None:
         data = request.payload.data
         user_session = current_session()
         assert user_session is not None  # the authorization view issues codes to logged-in users only
-        db.session.add(
-            AuthorizationCode(
-                code_hash=tokens.digest(code),
-                client_id=request.client.client_id,
-                account_id=request.user.id,
-                user_session_id=user_session.id,
-                redirect_uri=request.payload.redirect_uri,
-                scope=request.scope,
-                nonce=data.get("nonce"),
-                code_challenge=data["code_challenge"],
-                code_challenge_method=data["code_challenge_method"],
-                claims_request=g.get("oidc_claims_request"),
-                auth_time=user_session.created_at,
-                expires_at=utcnow() + tokens.CODE_LIFETIME,
-            )
+        now = utcnow()
+        tokens.save_code(
+            db.session,
+            {
+                "code_hash": tokens.digest(code),
+                "client_id": request.client.client_id,
+                "account_id": request.user.id,
+                "user_session_id": user_session.id,
+                "redirect_uri": request.payload.redirect_uri,
+                "scope": request.scope,
+                "nonce": data.get("nonce"),
+                "code_challenge": data["code_challenge"],
+                "code_challenge_method": data["code_challenge_method"],
+                "claims_request": g.get("oidc_claims_request"),
+                "auth_time": user_session.created_at,
+                "created_at": now,
+                "expires_at": now + tokens.CODE_LIFETIME,
+            },
         )
-        db.session.commit()
 
     def query_authorization_code(self, code: str, client: OAuthClient) -> AuthorizationCode | None:
-        row = tokens.find_code(db.session, code, client.client_id)
-        if row is None or not tokens.redeem_code(db.session, row):
-            return None
-        return row
+        return tokens.redeem_code(db.session, code, client.client_id)
 
     def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
         """Kept, marked used: a replay must still find it to revoke its tokens."""
 
     def authenticate_user(self, authorization_code: AuthorizationCode) -> Account | None:
-        account = authorization_code.account
         # A code from a login session ended since (logout, password change) would give tokens that
         # the end of the session never revoked.
-        login = db.session.get(UserSession, authorization_code.user_session_id or 0)
-        if login is None or login.ended_at is not None or not account.is_active:
-            return None
-        return account
+        account = tokens.live_session_account(db.session, authorization_code.user_session_id)
+        return account if account is not None and account.is_active else None
 
     def save_token(self, token: dict[str, Any]) -> None:
         code = self.request.authorization_code
@@ -153,7 +161,7 @@ class RefreshGrant(grants.RefreshTokenGrant):
         if row is None:
             return None
         if row.rotated_at is not None:  # an old refresh token presented again: stolen, or replayed
-            tokens.revoke_family(db.session, row)
+            tokens.revoke_family(db.session, row, commit=False)
             return None
         return row if tokens.refresh_usable(row) else None
 
@@ -218,7 +226,7 @@ class OpenIDConnect(OpenIDCode):
 
     def generate_user_info(self, user: Account, scope: str) -> UserInfo:
         requested = (g.get("oidc_claims_request") or {}).get("id_token")
-        return claims.user_info(db.session, user, g.oidc_token_client, scope, requested)
+        return claims.user_info(db.session, user, g.oidc_token_client.service_id, scope, requested)
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):
@@ -247,7 +255,17 @@ def save_token_unused(token: dict[str, Any], request: Any) -> None:
     """Grants save their own tokens (they know where the token comes from)."""
 
 
+def random_token(**context: Any) -> str:
+    return tokens.new_secret()
+
+
 class Server(AuthorizationServer):
+    def create_bearer_token_generator(self, config: Any) -> BearerTokenGenerator:
+        # Authlib's generator draws every character with its own system call (90 for a token pair);
+        # new_secret draws 256 bits at once. Access and refresh tokens are always issued together.
+        expires_in = create_token_expires_in_generator(config.get("OAUTH2_TOKEN_EXPIRES_IN"))
+        return BearerTokenGenerator(random_token, random_token, expires_in)
+
     def handle_error_response(self, request: Any, error: OAuth2Error) -> Any:
         # RFC 6749 §5.2 requires 401 + WWW-Authenticate when the client tried HTTP Basic, and allows it
         # otherwise: Authlib answers 400 to client_secret_post and private_key_jwt clients; the same

@@ -1,13 +1,19 @@
-"""Storage of codes and tokens: hashed, single use, rotated, revoked by family."""
+"""Storage of codes and tokens: hashed, single use, rotated, revoked by family.
+
+The statements of every token, refresh and userinfo request are built once, their values bound at
+execution: SQLAlchemy takes longer to build a statement and compute its cache key than PostgreSQL
+takes to run it.
+"""
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 
-from idp.models import AuthorizationCode, OAuthClient, OAuthToken, UserSession
+from idp.models import Account, AuthorizationCode, OAuthClient, OAuthToken, UserSession
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -26,6 +32,17 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+# On the tables, not the mapped classes: nothing reads the new rows back, so no ORM work is needed.
+INSERT_CODE = insert(AuthorizationCode.__table__)
+INSERT_TOKENS = insert(OAuthToken.__table__)
+
+
+def save_code(session: DbSession, values: dict[str, Any]) -> None:
+    """Store an authorization code (hashed by the caller) and commit."""
+    session.execute(INSERT_CODE, values)
+    session.commit()
+
+
 def find_code(session: DbSession, code: str, client_id: str) -> AuthorizationCode | None:
     return session.scalar(
         select(AuthorizationCode).where(
@@ -34,78 +51,142 @@ def find_code(session: DbSession, code: str, client_id: str) -> AuthorizationCod
     )
 
 
-def redeem_code(session: DbSession, row: AuthorizationCode) -> bool:
-    """Mark the code used; False when it was used already (or is being used by a concurrent request).
+# (An UPDATE may not name its parameters after the table's columns.)
+REDEEM_CODE = (
+    update(AuthorizationCode)
+    .where(
+        AuthorizationCode.code_hash == bindparam("hash"),
+        AuthorizationCode.client_id == bindparam("client"),
+        AuthorizationCode.used_at.is_(None),
+        AuthorizationCode.expires_at >= bindparam("now"),
+    )
+    .values(used_at=bindparam("now"))
+    .returning(AuthorizationCode)
+    .execution_options(synchronize_session=False)  # the session holds no code to keep in step
+)
 
-    A second use means the code leaked: every token issued from it is revoked.
+
+def redeem_code(session: DbSession, code: str, client_id: str) -> AuthorizationCode | None:
+    """The code, marked used by the statement that reads it; None when it is unknown, expired or
+    used already. A concurrent redemption waits for this transaction, then finds the code used.
+
+    A second use means the code leaked: every token issued from it is revoked (the caller commits).
     """
-    if utcnow() > row.expires_at:
-        return False
-    marked = session.execute(
-        update(AuthorizationCode)
-        .where(AuthorizationCode.id == row.id, AuthorizationCode.used_at.is_(None))
-        .values(used_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if marked.rowcount == 1:  # type: ignore[attr-defined]
-        session.commit()
-        return True
-    revoke_where(session, OAuthToken.authorization_code_id == row.id)
-    return False
-
-
-def save_tokens(session: DbSession, token: dict[str, Any], request: Any, origin: dict[str, Any]) -> OAuthToken:
-    """Store a new access/refresh token pair. `origin` says where it comes from (code or previous token)."""
     now = utcnow()
-    row = OAuthToken(
-        family=origin["family"],
-        authorization_code_id=origin.get("authorization_code_id"),
-        user_session_id=origin.get("user_session_id"),
-        client_id=request.client.client_id,
-        account_id=request.user.id,
-        scope=token["scope"],
-        claims_request=origin.get("claims_request"),
-        access_token_hash=digest(token["access_token"]),
-        refresh_token_hash=digest(token["refresh_token"]) if token.get("refresh_token") else None,
-        issued_at=now,
-        access_expires_at=now + timedelta(seconds=int(token["expires_in"])),
-        refresh_expires_at=origin.get("refresh_expires_at") or now + REFRESH_TOKEN_LIFETIME,
-        auth_time=origin["auth_time"],
+    redeemed = session.scalar(REDEEM_CODE, {"hash": digest(code), "client": client_id, "now": now})
+    if redeemed is None:
+        row = find_code(session, code, client_id)
+        if row is not None and row.used_at is not None and now <= row.expires_at:
+            revoke_where(session, OAuthToken.authorization_code_id == row.id, commit=False)
+    return redeemed
+
+
+LIVE_SESSION_ACCOUNT = (
+    select(Account)
+    .join(UserSession, UserSession.account_id == Account.id)
+    .where(UserSession.id == bindparam("user_session_id"), UserSession.ended_at.is_(None))
+)
+
+
+def live_session_account(session: DbSession, user_session_id: int | None) -> Account | None:
+    """The account of a login session that has not ended (logout, password change), else None."""
+    return session.scalar(LIVE_SESSION_ACCOUNT, {"user_session_id": user_session_id})
+
+
+def save_tokens(session: DbSession, token: dict[str, Any], request: Any, origin: dict[str, Any]) -> None:
+    """Store a new access/refresh token pair, in the caller's transaction. `origin` says where it
+    comes from (code or previous token)."""
+    now = utcnow()
+    session.execute(
+        INSERT_TOKENS,
+        {
+            "family": origin["family"],
+            "authorization_code_id": origin.get("authorization_code_id"),
+            "user_session_id": origin.get("user_session_id"),
+            "client_id": request.client.client_id,
+            "account_id": request.user.id,
+            "scope": token["scope"],
+            "claims_request": origin.get("claims_request"),
+            "access_token_hash": digest(token["access_token"]),
+            "refresh_token_hash": digest(token["refresh_token"]) if token.get("refresh_token") else None,
+            "issued_at": now,
+            "access_expires_at": now + timedelta(seconds=int(token["expires_in"])),
+            "refresh_expires_at": origin.get("refresh_expires_at") or now + REFRESH_TOKEN_LIFETIME,
+            "auth_time": origin["auth_time"],
+        },
     )
-    session.add(row)
-    session.commit()
-    return row
 
 
-def find_for_userinfo(session: DbSession, access_token: str) -> tuple[OAuthToken, OAuthClient] | None:
-    """The token and its client in one query (userinfo is the hottest endpoint)."""
-    row = session.execute(
-        select(OAuthToken, OAuthClient)
-        .join(OAuthClient, OAuthClient.client_id == OAuthToken.client_id)
-        .where(OAuthToken.access_token_hash == digest(access_token))
-    ).first()
-    return (row[0], row[1]) if row else None
+@dataclass(frozen=True)
+class UserinfoGrant:
+    """What userinfo needs to know of an access token."""
+
+    scope: str
+    claims_request: dict[str, Any] | None
+    usable: bool  # neither revoked nor expired, and its account active
+    client_disabled: bool
+    account: Account
+    service_id: int  # of the token's client: the habilitations shown are those on this service
+
+
+# The token and client are read as plain columns: their ORM objects would cost more than the query.
+USERINFO_GRANT = (
+    select(
+        OAuthToken.scope,
+        OAuthToken.claims_request,
+        OAuthToken.revoked_at,
+        OAuthToken.access_expires_at,
+        OAuthClient.disabled_at,
+        OAuthClient.service_id,
+        Account,
+    )
+    .join(OAuthClient, OAuthClient.client_id == OAuthToken.client_id)
+    .join(Account, Account.id == OAuthToken.account_id)
+    .where(OAuthToken.access_token_hash == bindparam("hash"))
+)
+
+
+def find_for_userinfo(session: DbSession, access_token: str) -> UserinfoGrant | None:
+    """The token with its account and its client's state, in one query (userinfo is the hottest endpoint)."""
+    row = session.execute(USERINFO_GRANT, {"hash": digest(access_token)}).first()
+    if row is None:
+        return None
+    return UserinfoGrant(
+        scope=row.scope,
+        claims_request=row.claims_request,
+        usable=row.revoked_at is None and utcnow() < row.access_expires_at and row.Account.is_active,
+        client_disabled=row.disabled_at is not None,
+        account=row.Account,
+        service_id=row.service_id,
+    )
 
 
 def find_by_access_token(session: DbSession, access_token: str) -> OAuthToken | None:
     return session.scalar(select(OAuthToken).where(OAuthToken.access_token_hash == digest(access_token)))
 
 
+BY_REFRESH_TOKEN = select(OAuthToken).where(OAuthToken.refresh_token_hash == bindparam("hash"))
+
+
 def find_by_refresh_token(session: DbSession, refresh_token: str) -> OAuthToken | None:
-    return session.scalar(select(OAuthToken).where(OAuthToken.refresh_token_hash == digest(refresh_token)))
+    return session.scalar(BY_REFRESH_TOKEN, {"hash": digest(refresh_token)})
+
+
+ROTATE = (
+    update(OAuthToken)
+    .where(OAuthToken.id == bindparam("token_id"), OAuthToken.rotated_at.is_(None), OAuthToken.revoked_at.is_(None))
+    .values(rotated_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def rotate(session: DbSession, row: OAuthToken) -> bool:
-    """Use a refresh token once. A second use is a replay: the whole family is revoked."""
-    marked = session.execute(
-        update(OAuthToken)
-        .where(OAuthToken.id == row.id, OAuthToken.rotated_at.is_(None), OAuthToken.revoked_at.is_(None))
-        .values(rotated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    """Use a refresh token once (in the caller's transaction). A second use is a replay: the whole
+    family is revoked."""
+    marked = session.execute(ROTATE, {"token_id": row.id, "now": utcnow()})
     if marked.rowcount == 1:  # type: ignore[attr-defined]
         return True
-    revoke_where(session, OAuthToken.family == row.family)
+    revoke_family(session, row, commit=False)
     return False
 
 
@@ -131,18 +212,18 @@ def revoke_where(session: DbSession, *conditions: Any, commit: bool = True) -> N
         session.commit()
 
 
-def revoke_family(session: DbSession, row: OAuthToken) -> None:
-    revoke_where(session, OAuthToken.family == row.family)
+def revoke_family(session: DbSession, row: OAuthToken, commit: bool = True) -> None:
+    revoke_where(session, OAuthToken.family == row.family, commit=commit)
 
 
-def hand_over_session_tokens(session: DbSession, previous: UserSession, current: UserSession) -> None:
-    """At a new login in the same browser: the same person's tokens follow the new session (a later
-    logout ends them); another person's are revoked."""
-    if previous.account_id == current.account_id:
+def hand_over_session_tokens(session: DbSession, previous: UserSession, account_id: int, new_session_id: int) -> None:
+    """At a new login in the same browser (`account_id` logged in, session `new_session_id`): the same
+    person's tokens follow the new session (a later logout ends them); another person's are revoked."""
+    if previous.account_id == account_id:
         session.execute(
             update(OAuthToken)
             .where(OAuthToken.user_session_id == previous.id)
-            .values(user_session_id=current.id)
+            .values(user_session_id=new_session_id)
             .execution_options(synchronize_session=False)
         )
         session.commit()

@@ -23,6 +23,7 @@ from idp.oidc import claims, keys, tokens
 from idp.oidc import server as oidc_server
 from idp.oidc.errors import bearer_error, french_error_page
 from shared.clock import epoch, utcnow
+from shared.db import without_transaction
 from shared.web import csrf
 
 bp = Blueprint("oidc", __name__)
@@ -85,6 +86,8 @@ def jwks() -> Response:
 @bp.route("/oidc/authorize", methods=["GET", "POST"])
 @csrf.exempt  # a cross-site POST from the relying party, by design (OIDC Core 3.1.2.1)
 def authorize() -> Any:
+    # Reads, and at most one INSERT (the code) or one UPDATE (the session's last activity) at a time.
+    without_transaction(db.session)
     params = request.values.to_dict()
     account = current_account() if not _must_log_in_again(params) else None
     if account is not None and _hinted_subject(params) not in (None, account.subject):
@@ -146,8 +149,10 @@ def consent() -> Any:
 
 def _issue_code(grant: Any, account: Any, claims_request: dict[str, Any] | None) -> Any:
     g.oidc_claims_request = claims_request
-    response = _server().create_authorization_response(grant=grant, grant_user=account)
-    return _with_issuer(response)
+    # get_consent_grant validated the request and kept its redirect URI: the server's
+    # create_authorization_response would validate it all over again before asking the grant for a code.
+    status, body, headers = grant.create_authorization_response(grant.redirect_uri, account)
+    return _with_issuer(_server().handle_response(status, body, headers))
 
 
 def _hinted_subject(params: dict[str, str]) -> str | None:
@@ -271,6 +276,9 @@ def _with_issuer(response: Response) -> Response:
 @csrf.exempt
 def token() -> Response:
     response = _server().create_token_response()
+    # One transaction per token request, committed whatever the answer: the code or refresh token
+    # spent, the new tokens and any revocation for a replay are stored together.
+    db.session.commit()
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"
     return response
@@ -287,16 +295,16 @@ def userinfo() -> Response:
         access_token = request.form.get("access_token")
     if not access_token:
         return bearer_error(None, None, 401)
+    without_transaction(db.session)  # two reads
     found = tokens.find_for_userinfo(db.session, access_token)
-    if found is None or not tokens.access_token_valid(found[0]):
+    if found is None or not found.usable:
         return bearer_error("invalid_token", "The access token is invalid, expired or revoked.", 401)
-    row, client = found
-    if "openid" not in row.scope.split():
+    if "openid" not in found.scope.split():
         return bearer_error("insufficient_scope", "The access token was not granted the 'openid' scope.", 403)
-    if client.disabled_at is not None:
+    if found.client_disabled:
         return bearer_error("invalid_token", "The client of this token is disabled.", 401)
-    requested = (row.claims_request or {}).get("userinfo")
-    response = jsonify(dict(claims.user_info(db.session, row.account, client, row.scope, requested)))
+    requested = (found.claims_request or {}).get("userinfo")
+    response = jsonify(dict(claims.user_info(db.session, found.account, found.service_id, found.scope, requested)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -232,13 +232,16 @@ def waiting_people(session: DbSession, service: Service, sirens: list[str]) -> i
     """People whose requests to these companies await a decision: the « En attente X personnes » of the tile."""
     if not sirens:
         return 0
-    return session.scalar(
-        select(func.count(func.distinct(AccessRequest.account_id))).where(
-            AccessRequest.service_id == service.id,
-            AccessRequest.siren.in_(sirens),
-            AccessRequest.status == AccessRequestStatus.PENDING,
+    return (
+        session.scalar(
+            select(func.count(func.distinct(AccessRequest.account_id))).where(
+                AccessRequest.service_id == service.id,
+                AccessRequest.siren.in_(sirens),
+                AccessRequest.status == AccessRequestStatus.PENDING,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def requests_of(session: DbSession, account: Account) -> list[AccessRequest]:

@@ -7,7 +7,7 @@ reveal nothing about which addresses are registered.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from idp.models import Account, AccountStatus, AuditEventType, LoginThrottle
@@ -65,13 +65,22 @@ class AccountDisabled(LoginError):
     pass
 
 
+# Built once: every login reads the throttles of its address and IP together.
+THROTTLES = select(LoginThrottle.key, LoginThrottle.blocked_until).where(
+    LoginThrottle.key.in_(bindparam("keys", expanding=True))
+)
+
+
 def authenticate(session: DbSession, email: str, password: str, ip: str | None) -> Account:
-    """The account whose address and password these are, or a LoginError saying why not."""
+    """The account whose address and password these are, or a LoginError saying why not.
+
+    A refusal is committed here; a success is not: the caller commits it with the login session it
+    opens, in one transaction.
+    """
     keys = [(PER_EMAIL, f"email:{normalize_email(email)}"), (PER_IP, f"ip:{ip or 'unknown'}")]
     now = utcnow()
-    blocked_until = max(
-        (until for _, key in keys if (until := throttle_blocked_until(session, key, now))), default=None
-    )
+    throttles = dict(session.execute(THROTTLES, {"keys": [key for _, key in keys]}).all())
+    blocked_until = max((until for until in throttles.values() if until is not None and until > now), default=None)
     account = find_account_by_email(session, email)
     if blocked_until:
         audit.record(session, AuditEventType.LOGIN_BLOCKED, account.id if account else None, ip)
@@ -86,7 +95,8 @@ def authenticate(session: DbSession, email: str, password: str, ip: str | None) 
         session.commit()
         raise InvalidCredentials()
 
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0][1]))
+    if keys[0][1] in throttles:  # the failures counted for this address are forgotten
+        session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys[0][1]))
     if new_hash:
         account.password_hash = new_hash
     if account.status is AccountStatus.PENDING:
@@ -99,7 +109,6 @@ def authenticate(session: DbSession, email: str, password: str, ip: str | None) 
         raise AccountDisabled()
     account.last_login_at = now
     audit.record(session, AuditEventType.LOGIN_SUCCESS, account.id, ip)
-    session.commit()
     return account
 
 

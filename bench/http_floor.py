@@ -1,0 +1,76 @@
+"""What a request costs before any of the provider's code runs: gunicorn and an empty Flask app.
+
+Not a test. `python bench/http_floor.py` serves a Flask app whose one view returns "ok" with gunicorn,
+configured as bench/sso.py serves the provider (2 workers, gthread, 4 threads), and reports the
+workers' CPU per request over a kept-alive connection and over a new connection each time. A complete
+login of bench/sso.py makes six requests on two connections (the browser's, the back channel's).
+"""
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parents[1]
+
+app = Flask(__name__)  # what gunicorn serves: nothing else is imported in its workers
+
+
+@app.get("/")
+def index() -> str:
+    return "ok"
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.sso import TLS, cpu_seconds, say, worker_pids
+    from tests.postgres_cluster import free_port
+
+    def per_request(pids: list[int], count: int, request: Callable[[], object]) -> float:
+        before = cpu_seconds(pids)
+        for _ in range(count):
+            request()
+        return 1000 * (cpu_seconds(pids) - before) / count
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=3000)
+    args = parser.parse_args()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread", "--threads", "4"]
+    server = subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}", "bench.http_floor:app"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)  # waiting for gunicorn to listen
+        pids = worker_pids(server.pid)
+        kept = httpx.Client(verify=TLS)
+
+        def new_connection() -> None:
+            with httpx.Client(verify=TLS) as client:
+                client.get(url)
+
+        per_request(pids, 200, lambda: kept.get(url))  # warm-up
+        say(f"kept-alive connection: {per_request(pids, args.requests, lambda: kept.get(url)):.2f} ms of CPU a request")
+        say(f"new connection each time: {per_request(pids, args.requests, new_connection):.2f} ms of CPU a request")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from idp import messages
 from idp.models import Account, AuditEvent, AuditEventType, Service
-from idp.services.listing import PAGE_SIZE, Page, fold_sql, page_number, search_terms
+from idp.services.listing import PAGE_SIZE, Page, page_number, search_terms
 from shared.clock import PARIS, in_paris
 from shared.db import DbSession
 
@@ -52,8 +52,8 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=PARIS).astimezone(UTC).replace(tzinfo=None)
 
 
-def _name(account: type[Account]) -> ColumnElement[str]:
-    return fold_sql(account.prenom + " " + account.nom + " " + account.email)
+def _people_matching(term: str) -> Select[int]:
+    return select(Account.id).where(Account.search_text.contains(term, autoescape=True))
 
 
 def _query(service: Service, siren: str, filters: JournalFilters) -> JournalQuery:
@@ -71,9 +71,8 @@ def _query(service: Service, siren: str, filters: JournalFilters) -> JournalQuer
     if filters.event:
         query = query.where(AuditEvent.event == filters.event)
     for term in search_terms(filters.person):
-        query = query.where(
-            _name(actor).contains(term, autoescape=True) | _name(subject).contains(term, autoescape=True)
-        )
+        people = _people_matching(term)  # the author or the person concerned
+        query = query.where(AuditEvent.account_id.in_(people) | AuditEvent.subject_account_id.in_(people))
     return query
 
 

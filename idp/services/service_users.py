@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Select, func, select, union
 
 from idp.models import AccessRequest, AccessRequestStatus, Account, Company, Establishment, Habilitation, Role, Service
 from idp.services import habilitations
-from idp.services.listing import PAGE_SIZE, Page, fold_sql, page_number, search_terms
+from idp.services.listing import PAGE_SIZE, Page, page_number, search_terms
 from shared.clock import PARIS, in_paris, utcnow
 from shared.db import DbSession
 
@@ -94,8 +94,7 @@ def _requesters(service: Service, siren: str, *conditions: ColumnElement[bool]) 
 
 
 def _matches(term: str, service: Service, siren: str, now: datetime) -> ColumnElement[bool]:
-    text = fold_sql(Account.prenom + " " + Account.nom + " " + Account.email)
-    condition = text.contains(term, autoescape=True)
+    condition = Account.search_text.contains(term, autoescape=True)
     if term.isdigit():  # a SIRET (or its start): the person's, or one of their habilitations or requests
         condition = (
             condition

@@ -17,11 +17,12 @@ from idp.models import (
     Account,
     AuditEvent,
     AuditEventType,
+    Civilite,
     Habilitation,
     OutboxMessage,
     Service,
 )
-from idp.services import access_requests, service_users
+from idp.services import access_requests, profile, service_users
 from shared.clock import in_paris, utcnow
 from tests.idp.conftest import FreshContext
 from tests.idp.portal_data import (
@@ -262,6 +263,13 @@ def test_search_by_name_e_mail_or_siret(browser, crowd, query, names):
     assert listed(page) == names
     if not names:
         assert found(page) == "Aucun droit d'accès trouvé"
+
+
+def test_a_person_is_found_by_the_name_they_changed_in_mon_compte(browser, crowd, manager):
+    profile.update_coordonnees(db.session, manager, profile.Coordonnees(Civilite.MONSIEUR, "Lefèvre", "Samuel", None))
+
+    assert listed(browser.get(USERS, params={"q": "lefevre samuel"})) == ["Lefèvre Samuel"]
+    assert listed(browser.get(USERS, params={"q": "gerante"})) == []
 
 
 def test_a_stale_or_wrong_query_string_shows_everyone_rather_than_an_error(browser, crowd):

@@ -67,29 +67,25 @@ def _portal_url() -> str:
     return f"{current_app.config['PUBLIC_URL']}/portail/services/"
 
 
-def send_access_request(session: DbSession, request: AccessRequest, manager: Account) -> dict[str, Any]:
-    """Guide 001's e-mail to each gestionnaire of the company."""
+def _to_gestionnaire(session: DbSession, name: str, request: AccessRequest, manager: Account) -> dict[str, Any]:
     establishment = session.get(Establishment, request.siret)
     return _queue(
         session,
-        "access_request",
+        name,
         manager.email,
         request=request,
         structure=establishment.name if establishment else request.siret,
         url=_users_url(request.service.code, role="en-attente"),
     )
+
+
+def send_access_request(session: DbSession, request: AccessRequest, manager: Account) -> dict[str, Any]:
+    """Guide 001's e-mail to each gestionnaire of the company."""
+    return _to_gestionnaire(session, "access_request", request, manager)
 
 
 def send_access_request_reminder(session: DbSession, request: AccessRequest, manager: Account) -> dict[str, Any]:
-    establishment = session.get(Establishment, request.siret)
-    return _queue(
-        session,
-        "access_request_reminder",
-        manager.email,
-        request=request,
-        structure=establishment.name if establishment else request.siret,
-        url=_users_url(request.service.code, role="en-attente"),
-    )
+    return _to_gestionnaire(session, "access_request_reminder", request, manager)
 
 
 def send_access_request_accepted(session: DbSession, request: AccessRequest, role: Role) -> dict[str, Any]:

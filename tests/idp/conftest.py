@@ -7,9 +7,10 @@ import webtest
 from flask import Flask
 
 from idp.extensions import db
-from idp.models import OutboxMessage
+from idp.models import Account, OutboxMessage, Service
 from shared.outbox import deliver_due
 from tests.idp import factories
+from tests.idp.portal_data import FORMALOIRE_ANJOU, habilitate, person, services
 from tests.mail_server import MailServer, ReceivedMail
 
 
@@ -60,3 +61,17 @@ def inbox(
         return mail_server.to(address)
 
     yield read
+
+
+@pytest.fixture
+def soffi(app: Flask) -> Service:
+    """SOFFi, with the other demo services, as the portal's tests use it."""
+    return services(db.session)["soffi"]
+
+
+@pytest.fixture
+def manager(soffi: Service) -> Account:
+    """Sam GERANTE, gestionnaire of FORMA'LOIRE for SOFFi, on the company's Angers establishment."""
+    account = person(db.session, "gestion@formaloire.example", FORMALOIRE_ANJOU, "GERANTE", "Sam")
+    habilitate(db.session, account, soffi, "gestionnaire")
+    return account

@@ -8,14 +8,12 @@ import pytest
 import time_machine
 import webtest
 from bs4 import BeautifulSoup
-from flask import Flask
 
 from idp.extensions import db
 from idp.models import Account, AuditEvent, AuditEventType, Service
 from idp.services import access_requests, audit, habilitations
 from tests.idp.conftest import FreshContext
 from tests.idp.portal_data import (
-    FORMALOIRE_ANJOU,
     FORMALOIRE_NANTES,
     OPCO_PARIS,
     habilitate,
@@ -29,18 +27,6 @@ JOURNAL = "/portail/services/soffi/journal"
 FORMALOIRE = "997915665"
 # 22 March 2025, 9h30 UTC: 10h30 in Paris (winter time).
 MORNING = datetime(2025, 3, 22, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def soffi(app: Flask) -> Service:
-    return services(db.session)["soffi"]
-
-
-@pytest.fixture
-def manager(soffi: Service) -> Account:
-    account = person(db.session, "gestion@formaloire.example", FORMALOIRE_ANJOU, "GERANTE", "Sam")
-    habilitate(db.session, account, soffi, "gestionnaire")
-    return account
 
 
 @pytest.fixture

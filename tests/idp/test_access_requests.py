@@ -7,27 +7,12 @@ from idp.models import AccessRequestStatus, AuditEvent, AuditEventType, Habilita
 from idp.services import access_requests, habilitations
 from tests.idp.portal_data import (
     CLOSED_SIRET,
-    FORMALOIRE_ANJOU,
     FORMALOIRE_NANTES,
     OPCO_PARIS,
     habilitate,
     person,
     role,
-    services,
 )
-
-
-@pytest.fixture
-def soffi(app):
-    return services(db.session)["soffi"]
-
-
-@pytest.fixture
-def manager(soffi):
-    """The gestionnaire of FORMA'LOIRE for SOFFi, on another establishment of the company."""
-    account = person(db.session, "gestion@formaloire.example", FORMALOIRE_ANJOU, "GERANTE", "Sam")
-    habilitate(db.session, account, soffi, "gestionnaire")
-    return account
 
 
 @pytest.fixture

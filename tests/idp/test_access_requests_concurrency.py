@@ -28,11 +28,6 @@ def postgresql_only(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def soffi(app: Flask) -> Service:
-    return services(db.session)["soffi"]
-
-
-@pytest.fixture
 def gestionnaires(soffi: Service) -> list[int]:
     """Two gestionnaires of FORMA'LOIRE for SOFFi (their ids: each thread loads them in its own session)."""
     ids = []

@@ -46,19 +46,6 @@ OPCO = "999722812"
 
 
 @pytest.fixture
-def soffi(app: Flask) -> Service:
-    return services(db.session)["soffi"]
-
-
-@pytest.fixture
-def manager(soffi: Service) -> Account:
-    """Sam GERANTE, gestionnaire of FORMA'LOIRE for SOFFi (on its Angers establishment)."""
-    account = person(db.session, "gestion@formaloire.example", FORMALOIRE_ANJOU, "GERANTE", "Sam")
-    habilitate(db.session, account, soffi, "gestionnaire")
-    return account
-
-
-@pytest.fixture
 def requester(soffi: Service, manager: Account) -> Account:
     """Lou DEMANDEUR, who asked for « Consultation » on the Nantes establishment."""
     account = person(db.session, "demandeur@formaloire.example", FORMALOIRE_NANTES, "DEMANDEUR", "Lou")

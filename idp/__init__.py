@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         access_journal,
         account,
         activation,
+        activation_key,
         altcha,
         home,
         legal,
@@ -44,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     auth.init_app(app)
     blueprints = (home, signup, activation, login, password_reset, account, legal, altcha, portal)
-    for module in (*blueprints, service_users, access_journal):
+    for module in (*blueprints, service_users, access_journal, activation_key):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     oidc.init_app(app)

@@ -33,8 +33,8 @@ def find_account_by_email(session: DbSession, email: str) -> Account | None:
     return session.scalar(select(Account).where(Account.email == normalize_email(email)))
 
 
-def sign_up(session: DbSession, data: SignUp, ip: str | None = None) -> Account | None:
-    """Create a pending account and queue its activation e-mail.
+def sign_up(session: DbSession, data: SignUp, ip: str | None = None, next_path: str | None = None) -> Account | None:
+    """Create a pending account and queue its activation e-mail (whose link carries `next_path`, if any).
 
     An address that already has an account gets an e-mail telling its owner so, and the caller shows
     the same page as for a new account: nobody learns which addresses are registered.
@@ -60,25 +60,25 @@ def sign_up(session: DbSession, data: SignUp, ip: str | None = None) -> Account 
         session.flush()
     except IntegrityError:  # the same address signed up twice at the same instant
         session.rollback()
-        return sign_up(session, data, ip)
-    send_activation_link(session, account)
+        return sign_up(session, data, ip, next_path)
+    send_activation_link(session, account, next_path)
     audit.record(session, AuditEventType.SIGNUP, account.id, ip, siret=data.siret)
     session.commit()
     return account
 
 
-def send_activation_link(session: DbSession, account: Account) -> None:
+def send_activation_link(session: DbSession, account: Account, next_path: str | None = None) -> None:
     token = links.issue_link(session, account, LinkPurpose.ACTIVATION, current_app.config["ACTIVATION_LINK_LIFETIME"])
-    mails.send_activation(session, account, token)
+    mails.send_activation(session, account, token, next_path)
 
 
-def resend_activation(session: DbSession, email: str, ip: str | None = None) -> None:
+def resend_activation(session: DbSession, email: str, ip: str | None = None, next_path: str | None = None) -> None:
     """A new activation link, for a pending account only; silent for any other address."""
     account = find_account_by_email(session, email)
     if account is None or account.status is not AccountStatus.PENDING:
         return
     links.void_links(session, account, LinkPurpose.ACTIVATION)
-    send_activation_link(session, account)
+    send_activation_link(session, account, next_path)
     audit.record(session, AuditEventType.ACTIVATION_LINK_SENT, account.id, ip)
     session.commit()
 

@@ -5,6 +5,7 @@ causes it is committed.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, render_template
 
@@ -30,8 +31,10 @@ def link(path: str, token: str) -> str:
     return f"{current_app.config['PUBLIC_URL']}{path}/{token}"
 
 
-def send_activation(session: DbSession, account: Account, token: str) -> dict[str, Any]:
-    return _queue(session, "activation", account.email, account=account, url=link("/activation", token))
+def send_activation(session: DbSession, account: Account, token: str, next_path: str | None = None) -> dict[str, Any]:
+    """`next_path`: where to land after activating and logging in (a path of this site, checked by the caller)."""
+    url = link("/activation", token) + (f"?{urlencode({'next': next_path})}" if next_path else "")
+    return _queue(session, "activation", account.email, account=account, url=url)
 
 
 def send_already_registered(session: DbSession, account: Account) -> dict[str, Any]:

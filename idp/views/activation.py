@@ -1,6 +1,9 @@
-"""Activation of a new account from the link of the e-mail (« ACTIVER MON COMPTE »)."""
+"""Activation of a new account from the link of the e-mail (« ACTIVER MON COMPTE »).
 
-from flask import Blueprint, render_template
+The link may carry a `next` (a path of this site): the login offered once activated leads there.
+"""
+
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from idp.auth import client_ip
@@ -8,6 +11,7 @@ from idp.extensions import configured_limit, db, limiter
 from idp.forms.activation import ActivateForm, NewActivationLinkForm
 from idp.services import accounts, links
 from idp.views.links import refused_link
+from shared.oidc_client.access import safe_next
 
 bp = Blueprint("activation", __name__, url_prefix="/activation")
 
@@ -18,19 +22,23 @@ def show(token: str) -> str | tuple[str, int] | Response:
         accounts.check_activation(db.session, token)
     except links.LinkError as error:
         return refused_link(error, "activation")
-    return render_template("activation/activate.html", form=ActivateForm(), token=token)
+    return render_template("activation/activate.html", form=ActivateForm(), token=token, next_path=_next())
 
 
 @bp.post("/<token>")
 def activate(token: str) -> str | tuple[str, int] | Response:
     form = ActivateForm()
     if not form.validate_on_submit():
-        return render_template("activation/activate.html", form=form, token=token), 400
+        return render_template("activation/activate.html", form=form, token=token, next_path=_next()), 400
     try:
         accounts.activate(db.session, token, client_ip())
     except links.LinkError as error:
         return refused_link(error, "activation")
-    return render_template("activation/activated.html")
+    return render_template("activation/activated.html", login_url=url_for("login.login", next=_next()))
+
+
+def _next() -> str | None:
+    return safe_next(request.args.get("next"))
 
 
 @bp.route("/nouveau-lien", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from idp.models import AuditEventType
 from idp.services import audit, authentication
 from idp.services.accounts import resend_activation
 from shared.clock import in_paris
+from shared.oidc_client.access import safe_next
 
 bp = Blueprint("login", __name__)
 
@@ -29,7 +30,8 @@ def login() -> Response | str | tuple[str, int]:
         except authentication.LoginBlocked as blocked:
             error = messages.LOGIN_BLOCKED.format(until=in_paris(blocked.until).strftime("%Hh%M"))
         except authentication.AccountNotActivated as pending:
-            resend_activation(db.session, pending.account.email, client_ip())
+            # The new link leads where this login would have (« J'ai reçu une clé d'activation »).
+            resend_activation(db.session, pending.account.email, client_ip(), safe_next(request.args.get("next")))
             error = messages.LOGIN_NOT_ACTIVATED
         except authentication.AccountDisabled:
             error = messages.LOGIN_DISABLED

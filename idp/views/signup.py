@@ -18,10 +18,14 @@ from idp.services.accounts import SignUp, sign_up
 from idp.services.directory import find_establishment, search_establishments
 from idp.services.passwords import hash_password
 from idp.views.altcha import is_human
+from shared.oidc_client.access import safe_next
 
 bp = Blueprint("signup", __name__, url_prefix="/inscription")
 
 STATE = "signup"
+# Where the person lands after activating and logging in, when the sign-up began elsewhere (« J'ai reçu une
+# clé d'activation »): kept beside the wizard's state, whose first step starts afresh.
+NEXT = "signup_next"
 
 
 def _state() -> dict[str, Any]:
@@ -34,11 +38,21 @@ def _save(**values: Any) -> None:
 
 def _lost() -> Response:
     flash(messages.SIGNUP_SESSION_LOST, "warning")
-    return redirect(url_for("signup.establishment"))
+    return redirect(url_for("signup.establishment", next=session.get(NEXT)))
+
+
+def _remember_next() -> None:
+    """A safe `next` is kept until the account is created; a new start without one (no search) forgets it."""
+    target = safe_next(request.args.get("next"))
+    if target:
+        session[NEXT] = target
+    elif "q" not in request.args:
+        session.pop(NEXT, None)
 
 
 @bp.get("")
 def establishment() -> str:
+    _remember_next()
     query = request.args.get("q", "").strip()[:200]
     result = search_establishments(db.session, query) if query else None
     return render_template(
@@ -89,7 +103,7 @@ def coordonnees() -> Response | str | tuple[str, int]:
                 prenom=form.prenom.data,
                 telephone=form.telephone.data,
             )
-            sign_up(db.session, data, client_ip())
+            sign_up(db.session, data, client_ip(), next_path=session.pop(NEXT, None))
             session.pop(STATE, None)
             session["signup_done"] = data.email
             return redirect(url_for("signup.check_mailbox"))
@@ -113,5 +127,9 @@ def _render_step(template: str, form: Any, state: dict[str, Any]) -> str | tuple
             choose_form=ChooseEstablishmentForm(),
             choose_error=messages.ESTABLISHMENT_UNKNOWN,
         ), 422
-    html = render_template(template, form=form, establishment=found, form_has_errors=bool(form.errors))
+    # « Précédent » goes back to the first step without forgetting where the journey leads.
+    back = url_for("signup.establishment", next=session.get(NEXT))
+    html = render_template(
+        template, form=form, establishment=found, form_has_errors=bool(form.errors), establishment_url=back
+    )
     return (html, 422) if form.errors else html

@@ -16,7 +16,9 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def base_settings(instance_path: str, database_file: str, cookie_name: str) -> dict[str, Any]:
+def base_settings(
+    instance_path: str, database_file: str, cookie_name: str, database_env: str = "DATABASE_URL"
+) -> dict[str, Any]:
     """Development defaults overridden by environment variables.
 
     Browsers do not separate cookies by port, so each app names its session cookie differently.
@@ -25,7 +27,7 @@ def base_settings(instance_path: str, database_file: str, cookie_name: str) -> d
     return {
         "ENV_PRODUCTION": production,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or ("" if production else "dev-only-not-secret"),
-        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / database_file}",
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(database_env) or f"sqlite:///{Path(instance_path) / database_file}",
         "SESSION_COOKIE_NAME": cookie_name,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

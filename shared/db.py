@@ -1,11 +1,20 @@
-"""Typing helper: services accept a plain Session or Flask-SQLAlchemy's scoped `db.session`; and a way
-to run a request's statements without a transaction around them."""
+"""Typing helper: services accept a plain Session or Flask-SQLAlchemy's scoped `db.session`; the constraint
+naming convention of every app; and a way to run a request's statements without a transaction around them."""
 
 from typing import Any, TypeAlias
 
 from sqlalchemy.orm import Session, scoped_session
 
 DbSession: TypeAlias = Session | scoped_session[Any]
+
+# Named constraints, so that Alembic migrations are the same on SQLite and PostgreSQL (every app's metadata).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
 
 
 def without_transaction(session: DbSession) -> None:

@@ -42,7 +42,10 @@ def public_url(code: str, port: int) -> str:
 
 def rp_settings(instance_path: str, service: ServiceInfo) -> dict[str, Any]:
     prefix = service.code.upper()
-    values = base_settings(instance_path, f"{service.code}.sqlite3", cookie_name=f"{service.code}_session")
+    # Each service has its own database (<CODE>_DATABASE_URL): DATABASE_URL is the identity provider's.
+    values = base_settings(
+        instance_path, f"{service.code}.sqlite3", f"{service.code}_session", database_env=f"{prefix}_DATABASE_URL"
+    )
     issuer = (os.environ.get("IDP_PUBLIC_URL") or DEFAULT_ISSUER).rstrip("/")
     secret, is_default = client_secret(service.code)
     values.update(

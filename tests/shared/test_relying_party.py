@@ -86,7 +86,7 @@ def test_only_local_paths_are_followed_after_login(target: str, kept: str | None
 def test_production_refuses_the_development_client_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/soffi")
+    monkeypatch.setenv("SOFFI_DATABASE_URL", "postgresql+psycopg://db/soffi")  # each service its own
     monkeypatch.setenv("IDP_PUBLIC_URL", "https://mesdemarches.example")
     monkeypatch.setenv("SOFFI_PUBLIC_URL", "https://soffi.example")
     with pytest.raises(UnsafeConfiguration, match="client secret"):

@@ -97,3 +97,33 @@ def idp_app(idp_database: str, mail_server: MailServer) -> Iterator[Flask]:
                 connection.execute(table.delete())
         db.engine.dispose()
         forget_signing_key()  # its key was in the tables just emptied
+
+
+SOFI_REFERENCE_TABLES = {"certification", "formacode", "sirene_establishment"}
+
+
+@pytest.fixture(scope="session")
+def sofi_database(database_server: str | None) -> str:
+    """SOFI's own database, migrated once with its reference tables (Certifinfo, Formacode, SIRENE) loaded."""
+    import rp_sofi
+    from rp_sofi.extensions import db
+    from rp_sofi.reference import load_all
+
+    url = new_database(database_server, "sofi")
+    app = rp_sofi.create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        load_all(db.session)
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def empty_sofi_tables() -> None:
+    """Every SOFI table but the reference ones, emptied (in the app context of a SOFI app)."""
+    from rp_sofi.extensions import db
+
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in SOFI_REFERENCE_TABLES:
+                connection.execute(table.delete())

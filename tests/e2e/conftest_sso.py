@@ -12,6 +12,7 @@ from playwright.sync_api import Page
 import rp_bpf
 import rp_soffi
 import rp_sofi
+from tests.conftest import empty_sofi_tables
 from tests.e2e.conftest import AXE_PATH, AXE_SCRIPT, LiveServer
 from tests.integration.sso import serve_relying_party
 
@@ -25,9 +26,9 @@ class Services:
 
 
 @pytest.fixture
-def services(live_server: LiveServer, page: Page) -> Iterator[Services]:
-    """SOFFi, SOFI and Mon Activité Formation beside the IdP; axe-core answered on their origins too,
-    and an exception in any of them fails the test like one in the IdP."""
+def services(live_server: LiveServer, page: Page, sofi_database: str) -> Iterator[Services]:
+    """SOFFi, SOFI (with its test database, emptied afterwards) and Mon Activité Formation beside the IdP;
+    axe-core answered on their origins too, and an exception in any of them fails the test like one in the IdP."""
     errors: list[BaseException] = []
 
     def record(sender: Flask, exception: BaseException, **extra: object) -> None:
@@ -36,9 +37,22 @@ def services(live_server: LiveServer, page: Page) -> Iterator[Services]:
     urls = {}
     with ExitStack() as stack:
         for code, package in (("soffi", rp_soffi), ("sofi", rp_sofi), ("bpf", rp_bpf)):
-            app, url = stack.enter_context(serve_relying_party(package.create_app, code, live_server.url))
+            config = {"SQLALCHEMY_DATABASE_URI": sofi_database} if code == "sofi" else {}
+            app, url = stack.enter_context(
+                serve_relying_party(package.create_app, code, live_server.url, config=config)
+            )
+            if code == "sofi":
+                stack.callback(_empty_sofi, app)
             got_request_exception.connect(record, app)
             page.context.route(url + AXE_PATH, lambda route: route.fulfill(path=AXE_SCRIPT))
             urls[code] = url
         yield Services(idp=live_server.url, **urls)
     assert not errors, f"a service raised while serving the browser: {errors!r}"
+
+
+def _empty_sofi(app: Flask) -> None:
+    with app.app_context():
+        empty_sofi_tables()
+        from rp_sofi.extensions import db
+
+        db.engine.dispose()

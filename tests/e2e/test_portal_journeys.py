@@ -184,8 +184,9 @@ def test_an_activation_code_makes_the_first_person_gestionnaire_of_sofi(
 
     page.get_by_role("link", name="SOFI", exact=True).click()
     page.get_by_role("link", name="Se connecter avec Mes démarches").click()
-    expect(page.get_by_role("heading", name="Bonjour Lou DEMANDEUR")).to_be_visible()
-    expect(
-        page.get_by_role("table").get_by_role("cell", name="Gestionnaire de l'autosaisie", exact=True)
-    ).to_be_visible()
+    # SOFI opens on the « Tableau de bord » of the establishment, and its gestionnaire edits the annuaire.
+    expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
+    expect(page.get_by_text(f"({FORMALOIRE_NANTES})")).to_be_visible()
+    page.get_by_role("link", name="Annuaire", exact=True).click()
+    expect(page.get_by_role("button", name="Enregistrer").first).to_be_visible()
     visit("sofi-gestionnaire")

@@ -73,7 +73,10 @@ def test_log_in_once_and_open_the_three_services(
     assert len(login_pages) == 1
 
     open_service(page, services.sofi, "SOFI")
-    expect_signed_in(page, services.sofi, "Gestionnaire de l'autosaisie")
+    # SOFI's home, once signed in, is its « Tableau de bord » for the establishment of the habilitation.
+    expect(page.get_by_role("heading", name="Tableau de bord", level=1)).to_be_visible()
+    assert page.url == services.sofi + "/"
+    expect(page.get_by_text(f"FORMA'LOIRE CONSEIL ({SIRET})")).to_be_visible()
     visit("sofi")
 
     page.goto(services.bpf + "/")

@@ -34,10 +34,12 @@ def serve_relying_party(
     setup: Callable[[Flask], None] | None = None,
     first_party: bool = True,
     client_id: str | None = None,
+    config: dict[str, Any] | None = None,
 ) -> Iterator[tuple[Flask, str]]:
     """A relying party served on a free loopback port, registered at the IdP (running in this process,
-    whose app context the caller holds) as a client of service `code`, with that port's URIs."""
-    app = create_app(rp_test_config(code, idp_url))
+    whose app context the caller holds) as a client of service `code`, with that port's URIs. `config`:
+    more settings (SOFI's database)."""
+    app = create_app(rp_test_config(code, idp_url) | (config or {}))
     if setup is not None:
         setup(app)
     with serve(app) as url:

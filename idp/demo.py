@@ -28,6 +28,9 @@ DEMO_ACCOUNTS = [
     ("camille.formatrice@formaloire.example", "Mme", "DEMOLOIRE", "Camille", "99791566500019"),
     ("jules.gestionnaire@opco-demo.example", "M", "EXEMPLE", "Jules", "99972281200016"),
     ("ines.comptable@cabinet-demo.example", "Mme", "FICTIVE", "Inès", "99643906300016"),
+    # SOFI: a training school of the Pays de la Loire, and a validator of the Carif-Oref.
+    ("bastien.formateur@idmv-demo.example", "M", "DEMOVIANDE", "Bastien", "99966088900018"),
+    ("lea.valideuse@carif-demo.example", "Mme", "DEMOCARIF", "Léa", "99654944000013"),
 ]
 DEMO_PASSWORD = "Demo-Mes-Demarches-2026"
 
@@ -104,6 +107,8 @@ BY_CODE = "par code d'activation"
 DEMO_HABILITATIONS = [
     ("camille.formatrice@formaloire.example", "sofi", "gestionnaire", "99791566500019", BY_CODE, None, None, None),
     ("camille.formatrice@formaloire.example", "bpf", "gestionnaire", "99791566500019", BY_CODE, None, None, None),
+    ("bastien.formateur@idmv-demo.example", "sofi", "gestionnaire", "99966088900018", BY_CODE, None, None, None),
+    ("lea.valideuse@carif-demo.example", "sofi", "valideur_carif", "99654944000013", "par un agent", None, None, None),
     ("jules.gestionnaire@opco-demo.example", "soffi", "gestionnaire", "99972281200016", BY_CODE, None, None, None),
     (
         "jules.gestionnaire@opco-demo.example",

@@ -46,9 +46,9 @@ from idp.models import (  # noqa: E402
 from idp.models.account import new_subject  # noqa: E402
 from idp.services import access_journal, service_users, sessions  # noqa: E402
 from idp.services.access_journal import JournalFilters  # noqa: E402
-from idp.services.listing import PAGE_SIZE  # noqa: E402
 from idp.services.service_users import PENDING_FILTER, UserFilters  # noqa: E402
 from shared.clock import utcnow  # noqa: E402
+from shared.paging import PAGE_SIZE  # noqa: E402
 from shared.text import fold  # noqa: E402
 from tests.idp import factories, portal_data  # noqa: E402
 from tests.postgres_cluster import postgres_cluster  # noqa: E402

@@ -16,9 +16,10 @@ from sqlalchemy.orm import aliased
 
 from idp import messages
 from idp.models import Account, AuditEvent, AuditEventType, Service
-from idp.services.listing import PAGE_SIZE, Page, page_number, search_terms
+from idp.services.listing import search_terms
 from shared.clock import PARIS, in_paris
 from shared.db import DbSession
+from shared.paging import PAGE_SIZE, Page, page_number
 
 # The event types a gestionnaire may filter on, in the order of a request's life.
 JOURNAL_EVENTS = [AuditEventType(value) for value in messages.JOURNAL_EVENTS]

@@ -16,9 +16,10 @@ from sqlalchemy import ColumnElement, Select, func, select, union
 
 from idp.models import AccessRequest, AccessRequestStatus, Account, Company, Establishment, Habilitation, Role, Service
 from idp.services import habilitations
-from idp.services.listing import PAGE_SIZE, Page, page_number, search_terms
+from idp.services.listing import search_terms
 from shared.clock import PARIS, in_paris, utcnow
 from shared.db import DbSession
+from shared.paging import PAGE_SIZE, Page, page_number
 
 PENDING_FILTER = "en-attente"  # ?role=en-attente: the link of the gestionnaires' e-mails
 MAX_LISTED_ESTABLISHMENTS = 50  # beyond, the « AJOUTER » form asks for a SIRET instead of listing them

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 
 from rp_sofi.models import Formacode, PublishedSession
-from rp_sofi.services.paging import PAGE_SIZE, Page, page_number
 from shared.db import DbSession
+from shared.paging import PAGE_SIZE, Page, page_number
 from shared.text import fold
 
 MAX_FORMACODES = 200  # a short prefix (« 1 ») would match thousands: enough for any real search

@@ -15,8 +15,8 @@ from sqlalchemy import ColumnElement, Select, func, select
 
 from rp_sofi import messages
 from rp_sofi.models import Action, ActionStatus, Etablissement, Formation, PublishedSession, RecordStatus, Site
-from rp_sofi.services.paging import Page, page_number
 from shared.db import DbSession
+from shared.paging import Page, page_number
 
 LIST_SIZE = 50
 AnySelect = Select[*tuple[Any, ...]]

@@ -7,8 +7,8 @@ from rp_sofi import messages
 from rp_sofi.extensions import db
 from rp_sofi.forms.catalogue import CatalogueSearchForm
 from rp_sofi.services import catalogue
-from rp_sofi.services.paging import Page
 from shared.clock import in_paris, utcnow
+from shared.paging import Page
 
 bp = Blueprint("catalogue", __name__)
 

@@ -1,4 +1,5 @@
-"""Paging of SOFI's lists (the public catalogue, the dashboard's lists): LIMIT/OFFSET in the database."""
+"""Paging of every app's long lists (the gestionnaire's lists, SOFI's catalogue and dashboard): a page is
+LIMIT/OFFSET in the database, this says which page of how many."""
 
 import math
 from dataclasses import dataclass
@@ -21,10 +22,6 @@ class Page(Generic[T]):
     @property
     def count(self) -> int:
         return max(1, math.ceil(self.total / self.size))
-
-    @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.size
 
     def window(self, around: int = 2) -> list[int | None]:
         """The page numbers to offer: the first, the last and those around the current one (None: a gap)."""

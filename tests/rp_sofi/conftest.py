@@ -1,8 +1,10 @@
 """SOFI under test: its own database (SQLite or PostgreSQL, migrated once, reference tables loaded once, the
 others emptied after each test), a WebTest client, and `log_in` that opens a session as the callback would
-after a login at the IdP (the OpenID Connect round trip itself is tested in tests/oidc and tests/integration)."""
+after a login at the IdP (the OpenID Connect round trip itself is tested in tests/oidc and tests/integration);
+`today` in Paris, and `carif` for a session of the Carif-Oref's valideur."""
 
 from collections.abc import Callable, Iterator
+from datetime import date
 
 import pytest
 import webtest
@@ -10,6 +12,7 @@ from flask import Flask
 
 import rp_sofi
 from rp_sofi.extensions import db
+from shared.clock import in_paris, utcnow
 from shared.oidc_client.access import ID_TOKEN_KEY, USER_KEY
 from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.establishments import CURRENT_KEY
@@ -20,6 +23,8 @@ IDMV = "99966088900018"  # INSTITUT DEMO DES METIERS DE LA VIANDE, La Roche-sur-
 IDMV_CHOLET = "99966088900026"  # its antenna in Cholet (49)
 FORMALOIRE = "99791566500019"  # FORMA'LOIRE CONSEIL, Nantes (44)
 CARIF = "99654944000013"  # CARIF-OREF DEMO PAYS DE LA LOIRE
+PARIS_SIRET = "99972281200016"  # in the SIRENE extract, outside the Pays de la Loire: not loaded
+CLOSED_SIRET = "99844420200027"  # Nantes, closed according to INSEE (« F »)
 ROLE_LABELS = {
     "gestionnaire": "Gestionnaire de l'autosaisie",
     "contributeur": "Contributeur",
@@ -81,3 +86,13 @@ def log_in(sofi_app: Flask, sofi: webtest.TestApp) -> LogIn:
         sofi.set_cookie(sofi_app.config["SESSION_COOKIE_NAME"], serializer.dumps(data))
 
     return open_session
+
+
+@pytest.fixture
+def today(sofi_app: Flask) -> date:
+    return in_paris(utcnow()).date()
+
+
+@pytest.fixture
+def carif(log_in: LogIn) -> None:
+    log_in("valideur_carif", siret=CARIF)

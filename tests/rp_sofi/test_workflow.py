@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
 from rp_sofi import messages
@@ -14,7 +13,6 @@ from rp_sofi.extensions import db
 from rp_sofi.models import Action, ActionStatus, JournalEntry, JournalEvent, PublishedSession
 from rp_sofi.services import workflow
 from rp_sofi.services.errors import Invalid, NotAllowed, Stale
-from shared.clock import in_paris, utcnow
 from tests.rp_sofi import factories as f
 from tests.rp_sofi.conftest import FORMALOIRE, IDMV
 
@@ -36,11 +34,6 @@ ALLOWED = {
     ("refuse", S.EN_ATTENTE_VALIDATION): (S.EN_SAISIE, JournalEvent.ACTION_REFUSED),
 }
 FORBIDDEN = [(name, state) for name in OPERATIONS for state in S if (name, state) not in ALLOWED]
-
-
-@pytest.fixture
-def today(sofi_app: Flask) -> date:
-    return in_paris(utcnow()).date()
 
 
 def in_state(state: ActionStatus, today: date, siret: str = IDMV) -> Action:

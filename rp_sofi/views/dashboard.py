@@ -4,10 +4,11 @@ the Carif-Oref), each with its loupe listing the items at the bottom of the page
 
 from flask import Blueprint, current_app, render_template, request
 
-from rp_sofi.access import current_scope
+from rp_sofi.access import Scope, current_scope
 from rp_sofi.config import SERVICE
 from rp_sofi.extensions import db
 from rp_sofi.forms.dashboard import DashboardFilterForm
+from rp_sofi.models import Etablissement
 from rp_sofi.services import dashboard
 from shared.clock import in_paris, utcnow
 from shared.oidc_client.access import current_user
@@ -34,6 +35,15 @@ def _home() -> str:
     return render_template("relying_party/home.html")
 
 
+def _annuaire_unchecked(scope: Scope) -> bool:
+    """Guide 003, « J'active mon compte » step 4: until its training domains are given, the gestionnaire is
+    asked to check the establishment's information (« Rappel de mes informations ») and complete it."""
+    if scope.carif or not scope.can_edit_annuaire:
+        return False
+    etablissement = db.session.get(Etablissement, scope.siret)
+    return etablissement is None or not etablissement.domaines
+
+
 @bp.get("/")
 def index() -> tuple[str, int]:
     scope = current_scope()
@@ -48,6 +58,6 @@ def index() -> tuple[str, int]:
     errors = scope.carif and bool(form.errors)
     html = render_template(
         "dashboard/index.html", sections=dashboard.sections(db.session, filters), key=key, section=section,
-        listed=listed, form=form, args=args, form_has_errors=errors,
+        listed=listed, form=form, args=args, form_has_errors=errors, check_annuaire=_annuaire_unchecked(scope),
     )  # fmt: skip
     return html, 422 if errors else 200

@@ -251,3 +251,24 @@ def test_someone_without_a_sofi_role_here_gets_the_shared_home(sofi: webtest.Tes
 def test_the_dashboard_offers_the_lheo_export(sofi_app: Flask, sofi: webtest.TestApp, log_in: LogIn) -> None:
     log_in("consultation", siret=IDMV)
     assert sofi.get("/").html.find("a", string=re.compile("Exporter"))["href"] == "/export/lheo.xml"
+
+
+def test_a_gestionnaire_is_asked_to_check_the_establishment_until_its_domains_are_given(
+    sofi: webtest.TestApp, log_in: LogIn
+) -> None:
+    """Guide 003, step 4: at the first visit the gestionnaire checks the establishment's information."""
+    log_in("gestionnaire", siret=IDMV)
+    first = sofi.get("/")
+    assert "Vérifiez les informations de votre établissement" in first.text
+    assert first.click(description="Vérifier mon établissement").request.path == "/annuaire"
+    f.make_etablissement(db.session, IDMV, domaines=["14201"])
+    db.session.commit()
+    assert "Vérifiez les informations de votre établissement" not in sofi.get("/").text
+
+
+@pytest.mark.parametrize("role", ["contributeur", "consultation"])
+def test_only_the_gestionnaire_is_asked_to_check_the_establishment(
+    role: str, sofi: webtest.TestApp, log_in: LogIn
+) -> None:
+    log_in(role, siret=IDMV)
+    assert "Vérifiez les informations de votre établissement" not in sofi.get("/").text

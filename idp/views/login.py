@@ -41,7 +41,11 @@ def login() -> Response | str | tuple[str, int]:
             log_in(account)
             return redirect_next()
     status = 422 if (error or form.errors) else 200
-    html = render_template("login/login.html", form=form, error=error, form_has_errors=status == 422)
+    # « Se créer un compte » keeps where this login leads (a service's authorization, the activation-code tab).
+    signup_url = url_for("signup.establishment", next=safe_next(request.args.get("next")))
+    html = render_template(
+        "login/login.html", form=form, error=error, form_has_errors=status == 422, signup_url=signup_url
+    )
     return html, status
 
 

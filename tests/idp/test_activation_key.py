@@ -243,3 +243,16 @@ def test_going_back_to_the_first_step_keeps_the_way_back(client: webtest.TestApp
 
     back = link(step, "Précédent")
     assert urlsplit(back).path == "/inscription" and next_of(back) == CODE_TAB
+
+
+def test_signing_up_from_the_login_page_keeps_where_the_login_leads(client: webtest.TestApp, sofi: Service) -> None:
+    """« J'ai déjà un compte : me connecter » clicked by someone who has none: « Se créer un compte » on the login
+    page keeps the way to the code tab; a way to another site is dropped there too."""
+
+    def signup_link(page: webtest.TestResponse) -> str:  # the page's own, not the header's
+        [found] = [a["href"] for a in soup(page).select("main a") if a.get_text(strip=True) == "Se créer un compte"]
+        return str(found)
+
+    login = client.get(KEY_PAGE).click(description="J'ai déjà un compte : me connecter")
+    assert next_of(signup_link(login)) == CODE_TAB
+    assert next_of(signup_link(client.get("/connexion?next=https://evil.example/"))) is None

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from rp_sofi import messages
 from rp_sofi.access import Scope
@@ -83,23 +82,27 @@ def _kept(filters: QueueFilter, kind: str, departement: str, submitted_at: datet
 
 
 def _pending_actions(db: DbSession, filters: QueueFilter) -> list[PendingAction]:
+    # Columns, not Action objects: each validated action carries its published snapshot, and building thousands
+    # of objects (with that JSON) was most of the queue's second at regional scale (bench/sofi.py).
     query = (
-        select(Action, Etablissement.raison_sociale)
+        select(
+            Action.id, Action.siret, Action.status, Action.question, Action.answer, Action.submitted_at,
+            Action.complement_intitule, Formation.intitule, Site.code_postal, Etablissement.raison_sociale,
+        )
+        .join(Formation, Formation.id == Action.formation_id)
+        .join(Site, Site.id == Action.site_dispensateur_id)
         .join(Etablissement, Etablissement.siret == Action.siret)
         .where(Action.status.in_([ActionStatus.EN_ATTENTE_VALIDATION, ActionStatus.EN_ATTENTE_REPONSE]))
-        .options(selectinload(Action.formation), selectinload(Action.site_dispensateur))
         .order_by(Action.submitted_at, Action.id)
-    )
+    )  # fmt: skip
     found = []
-    for action, organisme in db.execute(query):
-        departement = action.site_dispensateur.code_postal[:2]
-        if _kept(filters, "actions", departement, action.submitted_at):
-            intitule = action.formation.intitule + (
-                f" — {action.complement_intitule}" if action.complement_intitule else ""
-            )
+    for row in db.execute(query):
+        departement = row.code_postal[:2]
+        if _kept(filters, "actions", departement, row.submitted_at):
+            intitule = row.intitule + (f" — {row.complement_intitule}" if row.complement_intitule else "")
+            question = row.question if row.status is ActionStatus.EN_ATTENTE_REPONSE else None
             found.append(PendingAction(
-                action.id, intitule, organisme, action.siret, departement, action.submitted_at,
-                action.question if action.status is ActionStatus.EN_ATTENTE_REPONSE else None, action.answer,
+                row.id, intitule, row.raison_sociale, row.siret, departement, row.submitted_at, question, row.answer,
             ))  # fmt: skip
     return found
 

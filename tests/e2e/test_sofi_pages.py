@@ -42,6 +42,7 @@ def demo_ids(sofi_database: str) -> dict[str, int]:
             "dispositif": bundle.sessions[0].dispositifs[0].id, "pending": pending.id, "site": new_site.id,
             "main_site": main.id,
         }  # fmt: skip
+        db.session.remove()  # its connection back to the pool, which dispose() then closes
         db.engine.dispose()
     return ids
 

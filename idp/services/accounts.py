@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from idp.models import Account, AccountStatus, AuditEventType, Civilite, LinkPurpose
@@ -29,8 +29,12 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+# Built once: every login runs it (building a statement costs SQLAlchemy more than running it).
+ACCOUNT_BY_EMAIL = select(Account).where(Account.email == bindparam("email"))
+
+
 def find_account_by_email(session: DbSession, email: str) -> Account | None:
-    return session.scalar(select(Account).where(Account.email == normalize_email(email)))
+    return session.scalar(ACCOUNT_BY_EMAIL, {"email": normalize_email(email)})
 
 
 def sign_up(session: DbSession, data: SignUp, ip: str | None = None, next_path: str | None = None) -> Account | None:

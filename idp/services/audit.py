@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from sqlalchemy import insert
+
 from idp.models import Account, AuditEvent, AuditEventType, Service
 from shared.db import DbSession
 
@@ -13,6 +15,15 @@ def record(
     entry = AuditEvent(event=event, account_id=account_id, ip=ip, data=data)
     session.add(entry)
     return entry
+
+
+# On the table: no ORM object to flush (a unit of work costs twice a plain INSERT).
+INSERT_EVENT = insert(AuditEvent.__table__)
+
+
+def write(session: DbSession, event: AuditEventType, account_id: int | None = None, ip: str | None = None) -> None:
+    """What record() does, sent at once: for hot paths (every login) that need no object back."""
+    session.execute(INSERT_EVENT, {"event": event, "account_id": account_id, "ip": ip, "data": {}})
 
 
 def record_access(

@@ -40,10 +40,13 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", "gthread", "--threads", "4"]
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", args.worker_class]
+    command += ["--threads", str(args.threads)]
     server = subprocess.Popen(
         [*command, "--bind", f"127.0.0.1:{port}", "bench.http_floor:app"],
         cwd=ROOT,

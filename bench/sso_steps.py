@@ -26,8 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.sso import REDIRECT_URI, authorization_request, login_form, prepare, say  # noqa: E402
 from idp import create_app  # noqa: E402
-from idp.services import authentication  # noqa: E402
 from idp.extensions import db  # noqa: E402
+from idp.services import authentication  # noqa: E402
 from tests.postgres_cluster import postgres_cluster  # noqa: E402
 
 REFRESHES, USERINFOS = 2, 3  # per login, as a relying party would between two logins

@@ -32,9 +32,10 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-# On the tables, not the mapped classes: nothing reads the new rows back, so no ORM work is needed.
-INSERT_CODE = insert(AuthorizationCode.__table__)
-INSERT_TOKENS = insert(OAuthToken.__table__)
+# On the tables, not the mapped classes: nothing reads the new rows back, so no ORM work is needed,
+# and inline(): not even their ids (SQLAlchemy would otherwise ask PostgreSQL for them, RETURNING id).
+INSERT_CODE = insert(AuthorizationCode.__table__).inline()
+INSERT_TOKENS = insert(OAuthToken.__table__).inline()
 
 
 def save_code(session: DbSession, values: dict[str, Any]) -> None:

@@ -17,8 +17,9 @@ def record(
     return entry
 
 
-# On the table: no ORM object to flush (a unit of work costs twice a plain INSERT).
-INSERT_EVENT = insert(AuditEvent.__table__)
+# On the table: no ORM object to flush (a unit of work costs twice a plain INSERT); inline(): its id
+# is not asked back.
+INSERT_EVENT = insert(AuditEvent.__table__).inline()
 
 
 def write(session: DbSession, event: AuditEventType, account_id: int | None = None, ip: str | None = None) -> None:

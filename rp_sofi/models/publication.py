@@ -5,7 +5,7 @@ as validated until the Carif-Oref validates it again."""
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rp_sofi.extensions import db
@@ -23,5 +23,9 @@ class PublishedSession(db.Model):  # type: ignore[name-defined]
     code_postal: Mapped[str] = mapped_column(String(5))
     commune: Mapped[str] = mapped_column(String(120))
     date_debut: Mapped[date] = mapped_column(Date)
-    date_fin: Mapped[date] = mapped_column(Date, index=True)
+    date_fin: Mapped[date] = mapped_column(Date)
     public: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Every count and search starts with the sessions still running; with the public flag and the postal code
+    # in the index, the region's and a département's session counters are index-only scans.
+    __table_args__ = (Index("ix_published_session_date_fin", "date_fin", "public", "code_postal"),)

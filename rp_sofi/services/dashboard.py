@@ -189,14 +189,20 @@ def _paged(db: DbSession, query: AnySelect, wanted: int | None) -> tuple[list[An
 
 
 def _action_items(db: DbSession, key: str, f: Filter, wanted: int | None) -> Page[ActionItem]:
+    # An action has exactly one formation, site and établissement: the actions alone are counted (as the row
+    # counts them) and paged, and only the page's ids are joined, not the thousands before a deep page.
+    where = [_action_conditions()[key], *_action_scope(f)]
+    total = db.scalar(select(func.count()).select_from(Action).where(*where)) or 0
+    number = page_number(total, wanted, LIST_SIZE)
+    page_ids = select(Action.id).where(*where).order_by(Action.id).limit(LIST_SIZE).offset((number - 1) * LIST_SIZE)
     query = (
         select(Action.id, Formation.intitule, Action.complement_intitule, Etablissement.raison_sociale, Action.siret,
                Site.nom_usage, Action.status)
         .join(Formation, Action.formation).join(Site, Action.site_dispensateur)
         .join(Etablissement, Etablissement.siret == Action.siret)
-        .where(_action_conditions()[key], *_action_scope(f)).order_by(Action.id)
+        .where(Action.id.in_(page_ids)).order_by(Action.id)
     )  # fmt: skip
-    rows, total, number = _paged(db, query, wanted)
+    rows = db.execute(query).all()
     items = [
         ActionItem(row.id, row.intitule + (f" — {row.complement_intitule}" if row.complement_intitule else ""),
                    row.raison_sociale, row.siret, row.nom_usage, ActionStatus(row.status).label)

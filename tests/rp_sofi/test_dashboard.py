@@ -213,6 +213,21 @@ def test_a_long_list_is_paged(sofi_app: Flask, frozen: None, sofi: webtest.TestA
     assert len(listed(second)) == 3 and "liste=en-saisie" in second.request.url
 
 
+def test_pages_of_actions_follow_each_other_in_id_order_with_their_own_organisation(
+    sofi_app: Flask, frozen: None
+) -> None:
+    """The loupe pages the actions' ids first, then joins their formation, site and établissement."""
+    made = [f.make_action(db.session, siret) for siret in (IDMV, FORMALOIRE) * 27]
+    db.session.commit()
+    filters = dashboard.Filter(None, TODAY)
+    first, second = (dashboard.items(db.session, "en-saisie", filters, page) for page in (1, 2))
+    assert first.total == second.total == 54 and len(first.items) == dashboard.LIST_SIZE
+    seen = [(item.id, item.siret) for item in first.items + second.items]
+    assert seen == sorted((action.id, action.siret) for action in made)
+    in_nantes = dashboard.items(db.session, "en-saisie", dashboard.Filter(None, TODAY, "44"))
+    assert in_nantes.total == 27 and {item.siret for item in in_nantes.items} == {FORMALOIRE}
+
+
 def test_paging_across_etablissements_and_sites(sofi_app: Flask, frozen: None) -> None:
     for siret in (IDMV, FORMALOIRE, IDMV_CHOLET):
         f.make_etablissement(db.session, siret)

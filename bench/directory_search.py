@@ -28,6 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from directory_data import CITIES, Files, generate  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.common import create_database, say  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.directory_import import establishment_values, import_file, import_path  # noqa: E402
 from idp.extensions import db  # noqa: E402
@@ -36,18 +37,6 @@ from idp.services.directory import search_establishments  # noqa: E402
 from tests.postgres_cluster import postgres_cluster  # noqa: E402
 
 TRGM_INDEX = "ix_establishment_search_name_trgm"
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def create_database(server: str, name: str) -> str:
-    engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{server}/{name}"
 
 
 def timed(action: Callable[[], Any]) -> tuple[Any, float]:

@@ -29,7 +29,8 @@ def index() -> str:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from bench.sso import TLS, cpu_seconds, say, worker_pids
+    from bench.common import say
+    from bench.sso import TLS, cpu_seconds, worker_pids
     from tests.postgres_cluster import free_port
 
     def per_request(pids: list[int], count: int, request: Callable[[], object]) -> float:

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.common import create_database, say  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.extensions import db  # noqa: E402
 from idp.models import (  # noqa: E402
@@ -71,18 +72,6 @@ FIRST_NAMES = [
     "Océane", "Sarah", "Julie", "Lucas", "Hugo", "Théo", "Nathan", "Louis", "Jules", "Gabriel", "Arthur", "Raphaël",
     "Noé", "Léo", "Adam", "Paul", "Maël", "Éric", "Jérôme", "François", "Benoît", "Marie-Hélène", "Jean-Baptiste",
 ]  # fmt: skip
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def create_database(server: str, name: str) -> str:
-    engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{server}/{name}"
 
 
 # Data --------------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from flask_migrate import upgrade  # noqa: E402
 
 import rp_sofi  # noqa: E402
+from bench.common import create_database, say  # noqa: E402
 from rp_sofi.extensions import db  # noqa: E402
 from rp_sofi.lheo import tables  # noqa: E402
 from rp_sofi.lheo.export import validate, write  # noqa: E402
@@ -93,18 +94,6 @@ BATCH = 1000
 MANY_FORMACODES = tuple(f"{n}" for n in range(99001, 99019)) + tuple(
     f"{n}" for n in range(31000, 31000 + catalogue.MAX_FORMACODES - 18)
 )
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
-
-
-def create_database(server: str, name: str) -> str:
-    engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return f"{server}/{name}"
 
 
 def with_key(digits: str) -> str:

@@ -28,13 +28,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.common import create_database, say  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.extensions import db  # noqa: E402
 from idp.oidc.cli import register_client  # noqa: E402
@@ -47,10 +47,6 @@ EMAIL = "bench@exemple.fr"
 # (30 ms of CPU, twice per login), which on 2 cores took CPU from the server being measured. The
 # server is spoken to in plain HTTP; the context is never used.
 TLS = ssl.create_default_context()
-
-
-def say(message: str) -> None:
-    print(message, flush=True)
 
 
 def prepare(database_url: str, public_url: str) -> tuple[str, str]:
@@ -302,11 +298,7 @@ def main() -> None:
     parser.add_argument("--profile-workload", choices=["login", "refresh", "userinfo"], default="login")
     args = parser.parse_args()
     with postgres_cluster() as server:
-        engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text('CREATE DATABASE "bench"'))
-        engine.dispose()
-        database_url, port = f"{server}/bench", free_port()
+        database_url, port = create_database(server, "bench"), free_port()
         base = f"http://127.0.0.1:{port}"
         client_id, secret = prepare(database_url, base)
         environment = {

@@ -24,7 +24,8 @@ from werkzeug.test import TestResponse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.sso import REDIRECT_URI, authorization_request, login_form, prepare, say  # noqa: E402
+from bench.common import create_database, say  # noqa: E402
+from bench.sso import REDIRECT_URI, authorization_request, login_form, prepare  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.extensions import db  # noqa: E402
 from idp.services import authentication  # noqa: E402
@@ -95,11 +96,7 @@ def main() -> None:
     per_block = args.flows // args.blocks
     repeats = {"7 refresh": REFRESHES, "8 userinfo": USERINFOS}
     with postgres_cluster() as server:
-        engine = sa.create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text('CREATE DATABASE "steps"'))
-        engine.dispose()
-        database_url = f"{server}/steps"
+        database_url = create_database(server, "steps")
         client_id, secret = prepare(database_url, "http://localhost")
         # As bench/sso.py configures gunicorn: every request comes from one address, so no rate limit.
         config = {"PUBLIC_URL": "http://localhost", "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-secret"}

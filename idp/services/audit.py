@@ -1,4 +1,5 @@
-"""One way to write the security audit log."""
+"""How the security audit log is written: record() adds a row to the transaction as an object the caller may
+complete, write() sends it at once (a login writes one, and needs nothing back)."""
 
 from typing import Any
 

@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -109,11 +110,13 @@ def authorization_request(client_id: str) -> tuple[str, dict[str, str]]:
     }
 
 
-def login_form(html: str) -> dict[str, str]:
-    """What the bench's person types into the login page (with the page's CSRF token)."""
+def login_form(html: str) -> tuple[str, dict[str, str]]:
+    """Where the login page's form posts, and what the bench's person types into it (with the page's
+    CSRF token)."""
+    action = re.search(r'<form method="post" action="([^"]+)"', html)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert token, "no CSRF token on the login page"
-    return {"csrf_token": token.group(1), "email": EMAIL, "password": PASSWORD}
+    assert action and token, "no login form on the page"
+    return unescape(action.group(1)), {"csrf_token": token.group(1), "email": EMAIL, "password": PASSWORD}
 
 
 class Flow:
@@ -136,15 +139,13 @@ class Flow:
             httpx.Client(base_url=self.base, verify=TLS) as browser,
             httpx.Client(base_url=self.base, verify=TLS) as back_channel,
         ):
-            to_login = self.timed("1 authorize (no session)", lambda: browser.get("/oidc/authorize", params=params))
-            page = self.timed("2 login page", lambda: browser.get(to_login.headers["location"]))
-            form = login_form(page.text)
-            logged_in = self.timed("3 login POST", lambda: browser.post(page.url.raw_path.decode(), data=form))
-            assert logged_in.status_code == 302, logged_in.text[:500]
-            code_redirect = self.timed("4 authorize → code", lambda: browser.get(logged_in.headers["location"]))
+            page = self.timed("1 authorize → login form", lambda: browser.get("/oidc/authorize", params=params))
+            action, form = login_form(page.text)
+            code_redirect = self.timed("2 login POST → code", lambda: browser.post(action, data=form))
+            assert code_redirect.status_code == 302, code_redirect.text[:500]
             code = parse_qs(urlsplit(code_redirect.headers["location"]).query)["code"][0]
             tokens = self.timed(
-                "5 token",
+                "3 token",
                 lambda: back_channel.post(
                     "/oidc/token",
                     data={
@@ -157,7 +158,7 @@ class Flow:
                 ),
             ).json()
             info = self.timed(
-                "6 userinfo",
+                "4 userinfo",
                 lambda: back_channel.get(
                     "/oidc/userinfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}
                 ),

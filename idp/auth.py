@@ -64,11 +64,14 @@ def log_in(account: Account) -> None:
     previous_token = session.get("sid")
     previous = sessions.end_session(db.session, previous_token) if previous_token else None
     session.clear()
-    session["sid"], started_id = sessions.start_session(db.session, account, client_ip())
+    # Flask-WTF keeps this request's CSRF token in g: a form on this response (the consent page of a
+    # service) must carry a token of the new session, not of the one just cleared.
+    g.pop("csrf_token", None)
+    session["sid"], g.user_session = sessions.start_session(db.session, account, client_ip())
     session.permanent = False
     if previous is not None:
         # A logout must still end what services obtained before a re-login (prompt=login, max_age).
-        hand_over_session_tokens(db.session, previous, account.id, started_id)
+        hand_over_session_tokens(db.session, previous, account.id, g.user_session.id)
 
 
 def log_out() -> None:

@@ -16,9 +16,11 @@ from authlib.oauth2.rfc6749 import (
     InvalidClientError,
     InvalidGrantError,
     InvalidRequestError,
+    OAuth2Request,
     UnsupportedTokenTypeError,
     grants,
 )
+from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion
 from authlib.oauth2.rfc7636 import CodeChallenge
@@ -259,7 +261,24 @@ def random_token(**context: Any) -> str:
     return tokens.new_secret()
 
 
+class StoredAuthorizationRequest(OAuth2Request):
+    """An authorization request read from the address a login leads back to (its `next`), not from the
+    current HTTP request: the login POST answers it at once (idp.oidc.views.continue_after_login)."""
+
+    def __init__(self, uri: str, params: dict[str, str]) -> None:
+        super().__init__("GET", uri)
+        self.payload = BasicOAuth2Payload(params)
+
+    @property
+    def args(self) -> dict[str, str]:
+        return cast(dict[str, str], self.payload.data)
+
+
 class Server(AuthorizationServer):
+    def create_oauth2_request(self, request: Any) -> OAuth2Request:
+        # Authlib's Flask integration always reads flask.request, whatever it is given.
+        return request if isinstance(request, OAuth2Request) else super().create_oauth2_request(request)
+
     def create_bearer_token_generator(self, config: Any) -> BearerTokenGenerator:
         # Authlib's generator draws every character with its own system call (90 for a token pair);
         # new_secret draws 256 bits at once. Access and refresh tokens are always issued together.

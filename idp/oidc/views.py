@@ -3,10 +3,10 @@ introspection and RP-initiated logout."""
 
 import json
 from typing import Any, cast
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 
 from authlib.common.urls import add_params_to_uri
-from authlib.oauth2 import OAuth2Error
+from authlib.oauth2 import OAuth2Error, OAuth2Request
 from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError
 from authlib.oidc.core.errors import ConsentRequiredError, RequestNotSupportedError, RequestURINotSupportedError
 from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
@@ -22,6 +22,8 @@ from idp.models import Consent
 from idp.oidc import claims, keys, tokens
 from idp.oidc import server as oidc_server
 from idp.oidc.errors import bearer_error, french_error_page
+from idp.oidc.server import StoredAuthorizationRequest
+from idp.views.login import login_page
 from shared.clock import epoch, utcnow
 from shared.db import without_transaction
 from shared.web import csrf
@@ -92,8 +94,28 @@ def authorize() -> Any:
     account = current_account() if not _must_log_in_again(params) else None
     if account is not None and _hinted_subject(params) not in (None, account.subject):
         account = None  # the service expects someone else: log in as that person (or login_required)
+    return _answer(params, account, oauth_request=None)
+
+
+def continue_after_login(next_url: str | None, account: Any) -> Any | None:
+    """The login POST's answer when the login was for a service's authorization request: the code (or
+    the consent page, or an error for the service) at once, instead of a redirect to the authorization
+    endpoint that would only say the same thing one request later. None otherwise."""
+    if next_url is None:
+        return None
+    parts = urlsplit(next_url)
+    if parts.path != url_for("oidc.authorize") or parts.netloc:
+        return None
+    params = dict(parse_qsl(parts.query, keep_blank_values=True))
+    if _hinted_subject(params) not in (None, account.subject):
+        return None  # logged in as someone else than the service expects: the endpoint asks again
+    return _answer(params, account, StoredAuthorizationRequest(oidc_server.issuer() + next_url, params))
+
+
+def _answer(params: dict[str, str], account: Any, oauth_request: OAuth2Request | None) -> Any:
+    """The answer to a valid authorization request: the login form, the consent page, or a code."""
     try:
-        grant = _server().get_consent_grant(end_user=account)
+        grant = _server().get_consent_grant(request=oauth_request, end_user=account)
     except OAuth2Error as error:
         return _error_response(error)
     try:
@@ -102,16 +124,11 @@ def authorize() -> Any:
     except OAuth2Error as error:
         return _error_response(_redirectable(error, grant, params))
     if account is None:
-        # With a session, a fresh login was asked (prompt=login, max_age): the login page must show its form.
-        return redirect(
-            url_for(
-                "login.login",
-                next=_authorize_url(params, reauth=True),
-                login_hint=params.get("login_hint") or None,
-                prompt="login" if current_session() is not None else None,
-            )
-        )
-    if _needs_consent(grant.client, grant.request.scope, params):
+        # The login form, here: its POST answers the service (continue_after_login). With a session,
+        # a fresh login was asked (prompt=login, max_age), marked so that it is asked only once.
+        reauth = current_session() is not None
+        return login_page(next_url=_authorize_url(params, reauth), login_hint=params.get("login_hint", ""))
+    if _needs_consent(grant.client, grant.request.scope, params, account):
         if "none" in params.get("prompt", "").split():
             return _error_response(_redirectable(ConsentRequiredError(), grant, params))
         return render_template(
@@ -203,14 +220,13 @@ def _authorize_url(params: dict[str, str], reauth: bool) -> str:
     return f"{url_for('oidc.authorize')}?{urlencode(values)}"
 
 
-def _needs_consent(client: Any, scope: str, params: dict[str, str]) -> bool:
+def _needs_consent(client: Any, scope: str, params: dict[str, str], account: Any) -> bool:
     prompt = params.get("prompt", "").split()
     if "consent" in prompt:
         return True
     if client.first_party:
         return False
-    account = current_account()
-    given = db.session.query(Consent).filter_by(account_id=account.id, client_id=client.client_id).first()  # type: ignore[union-attr]
+    given = db.session.query(Consent).filter_by(account_id=account.id, client_id=client.client_id).first()
     return given is None or not set(scope.split()) <= set(given.scope.split())
 
 

@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from idp.models import Account, UserSession
 from shared.clock import utcnow
@@ -25,13 +26,16 @@ def _hash(token: str) -> str:
 INSERT_SESSION = insert(UserSession.__table__).returning(UserSession.__table__.c.id)
 
 
-def start_session(session: DbSession, account: Account, ip: str | None) -> tuple[str, int]:
-    """A new login session, committed with whatever the caller's transaction holds: (token, id)."""
+def start_session(session: DbSession, account: Account, ip: str | None) -> tuple[str, UserSession]:
+    """A new login session, committed with whatever the caller's transaction holds: its token, and the
+    session as the rest of the request sees it, built from what was written rather than read back."""
     token, now = secrets.token_urlsafe(32), utcnow()
     values = {"token_hash": _hash(token), "account_id": account.id, "ip": ip, "created_at": now, "last_seen_at": now}
     session_id: int = session.execute(INSERT_SESSION, values).scalar_one()
     session.commit()
-    return token, session_id
+    started = UserSession(id=session_id, **values)
+    set_committed_value(started, "account", account)
+    return token, started
 
 
 # Built once: every page of a logged-in person and every authorization request runs it, and building

@@ -19,9 +19,9 @@ bp = Blueprint("login", __name__)
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(configured_limit("RATELIMIT_LOGIN"), methods=["POST"])
 def login() -> Response | str | tuple[str, int]:
-    # prompt=login: a service asked for a fresh login (OpenID Connect), the form is shown despite the session.
-    if current_account() is not None and request.method == "GET" and request.args.get("prompt") != "login":
+    if current_account() is not None and request.method == "GET":
         return redirect_next()
+    next_url = safe_next(request.args.get("next"))
     form = LoginForm(data={"email": request.args.get("login_hint", "")} if request.method == "GET" else None)
     error = None
     if form.validate_on_submit():
@@ -31,7 +31,7 @@ def login() -> Response | str | tuple[str, int]:
             error = messages.LOGIN_BLOCKED.format(until=in_paris(blocked.until).strftime("%Hh%M"))
         except authentication.AccountNotActivated as pending:
             # The new link leads where this login would have (« J'ai reçu une clé d'activation »).
-            resend_activation(db.session, pending.account.email, client_ip(), safe_next(request.args.get("next")))
+            resend_activation(db.session, pending.account.email, client_ip(), next_url)
             error = messages.LOGIN_NOT_ACTIVATED
         except authentication.AccountDisabled:
             error = messages.LOGIN_DISABLED
@@ -39,12 +39,28 @@ def login() -> Response | str | tuple[str, int]:
             error = messages.LOGIN_FAILED
         else:
             log_in(account)
-            return redirect_next()
+            # Imported here: the provider imports this module for its login form.
+            from idp.oidc.views import continue_after_login
+
+            return continue_after_login(next_url, account) or redirect_next()
+    return login_page(next_url, form=form, error=error)
+
+
+def login_page(
+    next_url: str | None, form: LoginForm | None = None, error: str | None = None, login_hint: str = ""
+) -> tuple[str, int]:
+    """« Connectez-vous », also shown by the authorization endpoint to a service's visitor who is not
+    logged in: the form posts to /connexion, which then leads to `next_url`."""
+    form = form or LoginForm(data={"email": login_hint})
     status = 422 if (error or form.errors) else 200
-    # « Se créer un compte » keeps where this login leads (a service's authorization, the activation-code tab).
-    signup_url = url_for("signup.establishment", next=safe_next(request.args.get("next")))
     html = render_template(
-        "login/login.html", form=form, error=error, form_has_errors=status == 422, signup_url=signup_url
+        "login/login.html",
+        form=form,
+        error=error,
+        form_has_errors=status == 422,
+        action=url_for("login.login", next=next_url),
+        # « Se créer un compte » keeps where this login leads (a service's authorization, the activation-code tab).
+        signup_url=url_for("signup.establishment", next=next_url),
     )
     return html, status
 

@@ -55,11 +55,11 @@ def test_log_in_once_and_open_the_three_services(
 ) -> None:
     give_habilitations()
     login_url = services.idp + "/connexion"
-    login_pages: list[str] = []  # the IdP's login form, each time it is shown
+    logins: list[str] = []  # the IdP's login form, each time it is sent
 
     def on_request(request: Request) -> None:
-        if request.method == "GET" and request.is_navigation_request() and request.url.startswith(login_url):
-            login_pages.append(request.url)
+        if request.method == "POST" and request.is_navigation_request() and request.url.startswith(login_url):
+            logins.append(request.url)
 
     page.on("request", on_request)
 
@@ -70,7 +70,7 @@ def test_log_in_once_and_open_the_three_services(
     page.get_by_role("button", name="Se connecter").click()
     expect_signed_in(page, services.soffi, "Consultation")
     visit("soffi")
-    assert len(login_pages) == 1
+    assert len(logins) == 1
 
     open_service(page, services.sofi, "SOFI")
     # SOFI's home, once signed in, is its « Tableau de bord » for the establishment of the habilitation.
@@ -85,7 +85,7 @@ def test_log_in_once_and_open_the_three_services(
     expect_signed_in(page, services.bpf, "Déclarant")
     expect(page.get_by_role("cell", name=re.compile(f"Pour le compte du SIRET {SIRET}"))).to_be_visible()
     visit("bpf")
-    assert len(login_pages) == 1, "single sign-on: the password is typed once"
+    assert len(logins) == 1, "single sign-on: the password is typed once"
 
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_text("Vous êtes déconnecté de Mon Activité Formation et de Mes démarches.")).to_be_visible()
@@ -98,4 +98,4 @@ def test_log_in_once_and_open_the_three_services(
     expect(page.get_by_role("heading", name="Connectez-vous")).to_be_visible()
     page.goto(services.sofi + "/connexion")
     expect(page.get_by_role("heading", name="Connectez-vous")).to_be_visible()
-    assert page.url.startswith(services.idp + "/connexion")
+    assert page.url.startswith(services.idp + "/oidc/authorize")

@@ -19,7 +19,7 @@ from tests.integration.sso import page_text, serve_relying_party, submit_form
 def sign_in(http: httpx.Client, soffi_url: str, email: str, path: str = "/connexion") -> httpx.Response:
     """From SOFFi to the IdP's login form, and back: returns the last page reached."""
     login_page = http.get(soffi_url + path)
-    assert login_page.url.path == "/connexion" and "Connectez-vous" in login_page.text
+    assert login_page.url.path == "/oidc/authorize" and "Connectez-vous" in login_page.text
     return submit_form(http, login_page, "/connexion", {"email": email, "password": PASSWORD})
 
 
@@ -38,7 +38,7 @@ def test_sign_in_through_the_idp_then_log_out_everywhere(
     assert "Se connecter avec Mes démarches" in home.text
 
     login_page = http.get(soffi_url + "/connexion")
-    authorize = urlsplit(str(login_page.history[-1].url))
+    authorize = urlsplit(str(login_page.url))  # the IdP shows its login form at the authorization endpoint
     request = parse_qs(authorize.query)
     assert f"{authorize.scheme}://{authorize.netloc}" == idp_url and authorize.path == "/oidc/authorize"
     assert request["scope"] == ["openid profile email habilitations"]
@@ -47,7 +47,8 @@ def test_sign_in_through_the_idp_then_log_out_everywhere(
     assert request["redirect_uri"] == [f"{soffi_url}/callback"]
 
     home = submit_form(http, login_page, "/connexion", {"email": account.email, "password": PASSWORD})
-    assert [urlsplit(str(hop.url)).path for hop in home.history][-2:] == ["/oidc/authorize", "/callback"]
+    # The login answers SOFFi at once: from the form to the callback, no other stop at the IdP.
+    assert [urlsplit(str(hop.url)).path for hop in home.history] == ["/connexion", "/callback"]
     assert home.status_code == 200 and str(home.url) == f"{soffi_url}/"
     text = page_text(home)
     assert "Bonjour Claire TESTEUSE" in text and account.email in text

@@ -246,6 +246,11 @@ def public_jwks(key: RSAKey | ECKey) -> dict[str, Any]:
     return {"keys": [{**key.as_dict(private=False), "alg": signing_alg(key), "use": "sig"}]}
 
 
+def shows_login_form(page: httpx.Response) -> bool:
+    """« Connectez-vous », wherever the provider shows it (its own page, or the authorization endpoint)."""
+    return page.status_code == 200 and 'action="/connexion' in page.text
+
+
 @dataclass
 class Browser:
     """A person's browser: keeps the provider's cookies, never follows a redirect by itself."""
@@ -268,8 +273,9 @@ class Browser:
         assert location.startswith(self.provider.url + "/"), f"{location} leaves the provider"
         return self.http.get(location)
 
-    def submit(self, page: httpx.Response, action: str, **fields: str) -> httpx.Response:
-        """Submit the page's form posting to `action`, with its hidden fields (CSRF token) as rendered."""
+    def submit(self, page: httpx.Response, action: str, at: str | None = None, **fields: str) -> httpx.Response:
+        """Submit the page's form posting to `action`, with its hidden fields (CSRF token) as rendered;
+        to the server at `at` (a base URL) instead of the page's own if given."""
         soup = BeautifulSoup(page.text, "html.parser")
         for form in soup.find_all("form"):
             if action in str(form.get("action") or ""):
@@ -282,7 +288,7 @@ class Browser:
             if tag.get("name") and tag.get("type") in ("hidden", None, "text", "email")
         }
         data.update(fields)
-        return self.http.post(urljoin(str(page.url), str(form["action"])), data=data)
+        return self.http.post(urljoin(at or str(page.url), str(form["action"])), data=data)
 
     def login_page(self) -> httpx.Response:
         return self.http.get("/connexion")
@@ -294,7 +300,10 @@ class Browser:
         page = page or self.login_page()
         assert page.status_code == 200
         response = self.submit(page, "/connexion", email=email, password=password)
-        assert response.status_code == 302, f"login failed ({response.status_code})"
+        # Where the login leads (a redirect, or the answer to a service: its code, or the consent page).
+        assert response.status_code in (200, 302) and not shows_login_form(response), (
+            f"login failed ({response.status_code})"
+        )
         return response
 
     def authorize(self, request: AuthRequest, method: str = "GET") -> httpx.Response:
@@ -306,14 +315,15 @@ class Browser:
     def until_client(self, response: httpx.Response, email: str = EMAIL, password: str = PASSWORD) -> httpx.Response:
         """Go through the provider's pages (login form included) until it answers the client or shows a page."""
         for _ in range(6):
+            if shows_login_form(response):
+                response = self.log_in(email, password, page=response)
+                continue
             if not response.is_redirect:
                 return response
             location = urljoin(str(response.url), response.headers["location"])
             if not location.startswith(self.provider.url + "/"):
                 return response
             response = self.follow(response)
-            if urlsplit(location).path == "/connexion" and response.status_code == 200:
-                response = self.log_in(email, password, page=response)
         raise AssertionError("too many redirects inside the provider")
 
     def log_out(self) -> httpx.Response:

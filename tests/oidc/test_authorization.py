@@ -1,12 +1,14 @@
 """The authorization endpoint: PKCE, redirect URIs, state, nonce, iss, prompt, max_age, hints and extra parameters."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
 
-from tests.oidc.rp import EMAIL, callback_params, code_flow, pkce_pair, query, without_query
+from tests.idp.factories import PASSWORD
+from tests.oidc.rp import EMAIL, callback_params, code_flow, pkce_pair, query, shows_login_form
 
 CLIENTS = ["soffi", "public_rp"]  # confidential and public: the PKCE rules are the same
 
@@ -190,16 +192,47 @@ def test_second_service_needs_no_password(browser, soffi, bpf, account):
 
 def test_without_session_the_login_form_comes_first_with_the_hint(browser, soffi, account):
     auth = soffi.new_request(login_hint=EMAIL)
-    to_login = browser.authorize(auth)
-    assert to_login.status_code == 302
-    assert without_query(to_login.headers["location"]).endswith("/connexion")
-    page = browser.follow(to_login)
-    assert page.status_code == 200
+    page = browser.authorize(auth)
+    assert page.status_code == 200 and "<title>Connexion" in page.text
     email = BeautifulSoup(page.text, "html.parser").find("input", attrs={"name": "email"})
     assert email is not None and email.get("value") == EMAIL
-    back = browser.log_in(page=page)
-    callback = callback_params(soffi, browser.until_client(back))
+    # The login answers the service at once: no second visit to the authorization endpoint.
+    callback = callback_params(soffi, browser.log_in(page=page))
+    assert callback["state"] == auth.state and "code" in callback and callback["iss"] == soffi.provider.url
+    assert soffi.redeem(callback["code"], auth.verifier).status_code == 200
+
+
+def test_an_authorization_request_by_post_shows_the_login_form_too(browser, soffi, account):
+    auth = soffi.new_request()
+    page = browser.authorize(auth, method="POST")
+    assert page.status_code == 200 and "Connectez-vous" in page.text
+    callback = callback_params(soffi, browser.log_in(page=page))
+    assert callback["state"] == auth.state
+    assert soffi.redeem(callback["code"], auth.verifier).status_code == 200
+
+
+def test_a_wrong_password_on_the_form_of_the_endpoint_keeps_the_way_to_the_service(browser, soffi, account):
+    auth = soffi.new_request()
+    page = browser.authorize(auth)
+    refused = browser.submit(page, "/connexion", email=EMAIL, password="Pas-le-bon-mot-de-passe-1")
+    assert refused.status_code == 422 and "Connectez-vous" in refused.text
+    callback = callback_params(soffi, browser.submit(refused, "/connexion", email=EMAIL, password=PASSWORD))
     assert callback["state"] == auth.state and "code" in callback
+
+
+def test_a_login_for_someone_else_than_the_hinted_person_asks_again(browser, soffi, account):
+    from idp.extensions import db
+    from tests.idp.factories import make_account
+
+    make_account(db.session, email="autre.personne@exemple.fr")
+    first = code_flow(browser, soffi)
+    browser.log_out()
+    auth = soffi.new_request(id_token_hint=first.id_token)
+    page = browser.authorize(auth)
+    # Logged in as another person than the token's: the service is not given that person's code.
+    back = browser.log_in(email="autre.personne@exemple.fr", page=page)
+    assert back.status_code == 302 and urlsplit(back.headers["location"]).path == "/oidc/authorize"
+    assert shows_login_form(browser.follow(back))
 
 
 def test_prompt_none_without_session_answers_login_required(browser, soffi, account):
@@ -225,12 +258,9 @@ def test_prompt_login_shows_the_form_even_with_a_session(browser, soffi, account
         first = code_flow(browser, soffi)
         traveller.shift(timedelta(minutes=5))
         auth = soffi.new_request(prompt="login")
-        to_login = browser.authorize(auth)
-        assert to_login.status_code == 302
-        assert without_query(to_login.headers["location"]).endswith("/connexion")
-        page = browser.follow(to_login)
-        assert page.status_code == 200, "the login form must be shown, not skipped because of the session"
-        callback = callback_params(soffi, browser.until_client(browser.log_in(page=page)))
+        page = browser.authorize(auth)
+        assert shows_login_form(page), "the login form must be shown, not skipped because of the session"
+        callback = callback_params(soffi, browser.log_in(page=page))
         tokens = soffi.redeem(callback["code"], auth.verifier).json()
         claims = soffi.verify_id_token(tokens["id_token"], auth.nonce)
     assert claims["auth_time"] >= first.claims["auth_time"] + 300
@@ -242,11 +272,9 @@ def test_max_age_forces_a_new_login_when_the_session_is_older(browser, soffi, ac
         first = code_flow(browser, soffi)
         traveller.shift(timedelta(seconds=5))
         auth = soffi.new_request(max_age="1")
-        to_login = browser.authorize(auth)
-        assert without_query(to_login.headers["location"]).endswith("/connexion")
-        page = browser.follow(to_login)
-        assert page.status_code == 200
-        callback = callback_params(soffi, browser.until_client(browser.log_in(page=page)))
+        page = browser.authorize(auth)
+        assert shows_login_form(page)
+        callback = callback_params(soffi, browser.log_in(page=page))
         tokens = soffi.redeem(callback["code"], auth.verifier).json()
         claims = soffi.verify_id_token(tokens["id_token"], auth.nonce)
     assert claims["auth_time"] >= first.claims["auth_time"] + 5
@@ -354,7 +382,7 @@ def test_duplicated_parameters_are_refused(browser, soffi, account):
 
 
 def test_login_page_sends_security_headers(browser, soffi, account):
-    page = browser.follow(browser.authorize(soffi.new_request()))
+    page = browser.authorize(soffi.new_request())
     assert page.status_code == 200
     csp = page.headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp
@@ -381,7 +409,7 @@ def test_registered_redirect_uri_with_a_query_keeps_it_and_gets_iss(browser, reg
 
 def test_login_hint_is_escaped_in_the_form(browser, soffi, account):
     hint = '"><script>alert(1)</script>'
-    page = browser.follow(browser.authorize(soffi.new_request(login_hint=hint)))
+    page = browser.authorize(soffi.new_request(login_hint=hint))
     soup = BeautifulSoup(page.text, "html.parser")
     assert soup.find("input", attrs={"name": "email"}).get("value") == hint
     assert "<script>alert(1)</script>" not in page.text

@@ -15,7 +15,7 @@ from idp.extensions import db
 from tests.conftest import idp_test_config
 from tests.idp.factories import PASSWORD
 from tests.live_server import serve
-from tests.oidc.rp import EMAIL, Provider, callback_params, code_flow
+from tests.oidc.rp import EMAIL, Provider, callback_params, code_flow, shows_login_form
 
 THREADS = 10
 
@@ -137,20 +137,21 @@ def test_two_instances_share_every_piece_of_state(idp_database, mail_server, bro
         try:
             for prompt in (None, "login"):  # the second time, a fresh login is asked despite the session
                 auth = soffi.new_request(prompt=prompt)
-                to_login = browser.authorize(auth)  # A
-                page = browser.http.get(other_url + to_login.headers["location"])  # B shows the form
-                assert page.status_code == 200
-                back = browser.submit(page, "/connexion", email=EMAIL, password=PASSWORD)  # posted to B
-                assert back.status_code == 302
-                callback = callback_params(soffi, browser.http.get(instance_a.url + back.headers["location"]))  # A
-                tokens = soffi_b.redeem(callback["code"], auth.verifier)  # B
+                page = browser.authorize(auth)  # A shows the form (the second time despite the session B made)
+                assert shows_login_form(page)
+                back = browser.submit(page, "/connexion", at=other_url, email=EMAIL, password=PASSWORD)  # B
+                callback = callback_params(soffi, back)  # B answers the service with a code
+                tokens = soffi.redeem(callback["code"], auth.verifier)  # A
                 assert tokens.status_code == 200, tokens.text
                 body = tokens.json()
                 soffi.verify_id_token(body["id_token"], auth.nonce)
-                assert soffi.userinfo(body["access_token"]).status_code == 200  # A
-                refreshed = soffi_b.refresh(body["refresh_token"]).json()  # B
-                assert soffi.refresh(body["refresh_token"]).json()["error"] == "invalid_grant"  # replay on A
-                assert soffi_b.userinfo(refreshed["access_token"]).status_code == 401  # family revoked, seen by B
+                assert soffi_b.userinfo(body["access_token"]).status_code == 200  # B
+                refreshed = soffi.refresh(body["refresh_token"]).json()  # A
+                assert soffi_b.refresh(body["refresh_token"]).json()["error"] == "invalid_grant"  # replay on B
+                assert soffi.userinfo(refreshed["access_token"]).status_code == 401  # family revoked, seen by A
+            # A session made by B, an authorization on A: no password asked.
+            silent = soffi.new_request(prompt="none")
+            assert "code" in callback_params(soffi, browser.authorize(silent))
         finally:
             instance_b.close()
             got_request_exception.disconnect(record, other)

@@ -248,7 +248,7 @@ def test_the_idp_takes_the_hint_and_the_user_switches_without_signing_in_again(
     )
     with serve_relying_party(rp_soffi.create_app, "soffi", idp_url, setup=manager_page) as (_, soffi_url):
         login_page = http.get(f"{soffi_url}/connexion", params={"siret": OPCO_SIRET})
-        authorize = urlsplit(str(login_page.history[-1].url))
+        authorize = urlsplit(str(login_page.url))  # the IdP's login form, at its authorization endpoint
         assert authorize.path == "/oidc/authorize" and parse_qs(authorize.query)["siret_hint"] == [OPCO_SIRET]
 
         home = submit_form(http, login_page, "/connexion", {"email": account.email, "password": PASSWORD})

@@ -410,6 +410,7 @@ def time_pages(
         account = db.session.get(Account, loaded.gestionnaire_id)
         assert account is not None
         token, _ = sessions.start_session(db.session, account, "198.51.100.7")
+        db.session.commit()
         db.session.remove()
     with client.session_transaction() as cookie:  # what idp.auth.log_in puts in the cookie
         cookie["sid"] = token

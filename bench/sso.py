@@ -297,6 +297,8 @@ def main() -> None:
     parser.add_argument("--flows", type=int, default=200)
     parser.add_argument("--profile", type=int, default=0, help="seconds of py-spy sampling (0: none)")
     parser.add_argument("--profile-workload", choices=["login", "refresh", "userinfo"], default="login")
+    parser.add_argument("--worker-class", default="gthread", help="gunicorn's (sync: no keep-alive)")
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     with postgres_cluster() as server:
         database_url, port = create_database(server, "bench"), free_port()
@@ -317,9 +319,9 @@ def main() -> None:
                 "--workers",
                 "2",
                 "--worker-class",
-                "gthread",
+                args.worker_class,
                 "--threads",
-                "4",
+                str(args.threads),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "bench.sso_server:app",

@@ -58,7 +58,8 @@ def current_account() -> Account | None:
 
 
 def log_in(account: Account) -> None:
-    """A fresh cookie session (no fixation: nothing from before the login survives) and a new token."""
+    """A fresh cookie session (no fixation: nothing from before the login survives) and a new token,
+    in the request's transaction: the caller commits."""
     from idp.oidc.tokens import hand_over_session_tokens
 
     previous_token = session.get("sid")

@@ -27,12 +27,11 @@ INSERT_SESSION = insert(UserSession.__table__).returning(UserSession.__table__.c
 
 
 def start_session(session: DbSession, account: Account, ip: str | None) -> tuple[str, UserSession]:
-    """A new login session, committed with whatever the caller's transaction holds: its token, and the
-    session as the rest of the request sees it, built from what was written rather than read back."""
+    """A new login session, in the caller's transaction (the caller commits): its token, and the session
+    as the rest of the request sees it, built from what was written rather than read back."""
     token, now = secrets.token_urlsafe(32), utcnow()
     values = {"token_hash": _hash(token), "account_id": account.id, "ip": ip, "created_at": now, "last_seen_at": now}
     session_id: int = session.execute(INSERT_SESSION, values).scalar_one()
-    session.commit()
     started = UserSession(id=session_id, **values)
     set_committed_value(started, "account", account)
     return token, started

@@ -42,7 +42,9 @@ def login() -> Response | str | tuple[str, int]:
             # Imported here: the provider imports this module for its login form.
             from idp.oidc.views import continue_after_login
 
-            return continue_after_login(next_url, account) or redirect_next()
+            response = continue_after_login(next_url, account) or redirect_next()
+            db.session.commit()  # the login, and the service's code if there is one: one transaction
+            return response
     return login_page(next_url, form=form, error=error)
 
 

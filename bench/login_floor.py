@@ -29,9 +29,10 @@ SELECT_ONE = text("SELECT 1")
 
 
 def create_app() -> Flask:
-    """What gunicorn serves (`bench.login_floor:create_app()`), on the database named by DATABASE_URL."""
+    """What gunicorn serves (`bench.login_floor:create_app()`), on the database named by DATABASE_URL; both
+    workers sign the cookie session with SECRET_KEY."""
     app = Flask(__name__)
-    app.config.update(SECRET_KEY="bench-secret", SQLALCHEMY_DATABASE_URI=os.environ["DATABASE_URL"])
+    app.config.update(SECRET_KEY=os.environ["SECRET_KEY"], SQLALCHEMY_DATABASE_URI=os.environ["DATABASE_URL"])
     db = SQLAlchemy(app, session_options={"expire_on_commit": False})
 
     def statements(count: int) -> None:
@@ -58,7 +59,7 @@ def create_app() -> Flask:
     def token() -> object:  # the client, the code, the session's account, habilitations, the tokens
         statements(5)
         db.session.commit()
-        return jsonify(access_token="a" * 43, refresh_token="r" * 43, id_token="i" * 900, token_type="Bearer")
+        return jsonify(access_token="a" * 43, refresh_token="r" * 43, id_token="i" * 900, expires_in=600)
 
     @app.get("/userinfo")
     def userinfo() -> object:  # the token with its account and client, the habilitations; autocommit
@@ -88,7 +89,7 @@ def main() -> None:
         server = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": database_url},
+            env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex()},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -10,7 +10,6 @@ from authlib.oauth2 import OAuth2Error, OAuth2Request
 from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError
 from authlib.oidc.core.errors import ConsentRequiredError, RequestNotSupportedError, RequestURINotSupportedError
 from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -24,13 +23,11 @@ from idp.oidc import server as oidc_server
 from idp.oidc.errors import bearer_error, french_error_page
 from idp.oidc.server import StoredAuthorizationRequest
 from idp.views.login import login_page
-from shared.clock import epoch, utcnow
+from shared.clock import utcnow
 from shared.db import without_transaction
 from shared.web import csrf
 
 bp = Blueprint("oidc", __name__)
-
-REAUTH_SALT = "oidc-reauthentication"
 
 
 def _server() -> Any:
@@ -124,10 +121,9 @@ def _answer(params: dict[str, str], account: Any, oauth_request: OAuth2Request |
     except OAuth2Error as error:
         return _error_response(_redirectable(error, grant, params))
     if account is None:
-        # The login form, here: its POST answers the service (continue_after_login). With a session,
-        # a fresh login was asked (prompt=login, max_age), marked so that it is asked only once.
-        reauth = current_session() is not None
-        return login_page(next_url=_authorize_url(params, reauth), login_hint=params.get("login_hint", ""))
+        # The login form, here (with a session, a fresh login was asked: prompt=login, max_age); its
+        # POST answers the service (continue_after_login).
+        return login_page(next_url=_authorize_url(params), login_hint=params.get("login_hint", ""))
     if _needs_consent(grant.client, grant.request.scope, params, account):
         if "none" in params.get("prompt", "").split():
             return _error_response(_redirectable(ConsentRequiredError(), grant, params))
@@ -153,7 +149,7 @@ def consent() -> Any:
     except OAuth2Error as error:
         return _error_response(error)
     if account is None:
-        return redirect(url_for("login.login", next=_authorize_url(params, reauth=False)))
+        return redirect(url_for("login.login", next=_authorize_url(params)))
     try:
         claims_request = _claims_request(params)
     except OAuth2Error as error:
@@ -186,38 +182,23 @@ def _hinted_subject(params: dict[str, str]) -> str | None:
 
 
 def _must_log_in_again(params: dict[str, str]) -> bool:
-    """prompt=login and max_age ask for a fresh login: honoured once, thanks to a signed marker."""
+    """prompt=login and max_age ask for a fresh login. The login's own answer is the service's code
+    (continue_after_login): the request never comes back here to be asked again."""
     user_session = current_session()
     if user_session is None:
         return False
-    fresh_since = _reauth_marker(params.get("_reauth"))
-    logged_in_after_request = fresh_since is not None and epoch(user_session.created_at) >= fresh_since
-    if "login" in params.get("prompt", "").split() and not logged_in_after_request:
+    if "login" in params.get("prompt", "").split():
         return True
     max_age = params.get("max_age")
-    if max_age is not None and max_age.isdigit():
-        return (utcnow() - user_session.created_at).total_seconds() > int(max_age) and not logged_in_after_request
-    return False
+    return (
+        max_age is not None
+        and max_age.isdigit()
+        and (utcnow() - user_session.created_at).total_seconds() > int(max_age)
+    )
 
 
-def _reauth_marker(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return float(
-            URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REAUTH_SALT).loads(value, max_age=3600)
-        )
-    except (BadSignature, ValueError, TypeError):
-        return None
-
-
-def _authorize_url(params: dict[str, str], reauth: bool) -> str:
-    values = {key: value for key, value in params.items() if key != "_reauth"}
-    if reauth:
-        values["_reauth"] = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=REAUTH_SALT).dumps(
-            epoch(utcnow()) - 1
-        )
-    return f"{url_for('oidc.authorize')}?{urlencode(values)}"
+def _authorize_url(params: dict[str, str]) -> str:
+    return f"{url_for('oidc.authorize')}?{urlencode(params)}"
 
 
 def _needs_consent(client: Any, scope: str, params: dict[str, str], account: Any) -> bool:

@@ -1,6 +1,19 @@
-"""What every benchmark does the same way: print as it goes, and make a database in its throwaway cluster."""
+"""What every benchmark does the same way: print as it goes, make a database in its throwaway cluster, and
+serve an app with gunicorn as the single sign-on benches configure it."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
 import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def say(message: str) -> None:
@@ -14,3 +27,32 @@ def create_database(server: str, name: str) -> str:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return f"{server}/{name}"
+
+
+@contextmanager
+def gunicorn(
+    app: str, port: int, ready: str, worker_class: str, threads: int, environment: dict[str, str] | None = None
+) -> Iterator[list[int]]:
+    """gunicorn serving `app` (gunicorn's notation) on 127.0.0.1:`port` with 2 workers; yields the workers'
+    pids once GET `ready` answers, and stops it at the end."""
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", worker_class]
+    command += ["--threads", str(threads), "--bind", f"127.0.0.1:{port}", app]
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(environment or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}{ready}", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)  # waiting for gunicorn to listen (a benchmark, not a test)
+        found = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False)
+        yield [int(pid) for pid in found.stdout.split()]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)

@@ -7,10 +7,7 @@ login of bench/sso.py makes six requests on two connections (the browser's, the 
 """
 
 import argparse
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,8 +26,8 @@ def index() -> str:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from bench.common import say
-    from bench.sso import TLS, cpu_seconds, worker_pids
+    from bench.common import gunicorn, say
+    from bench.sso import TLS, cpu_seconds
     from tests.postgres_cluster import free_port
 
     def per_request(pids: list[int], count: int, request: Callable[[], object]) -> float:
@@ -46,22 +43,7 @@ def main() -> None:
     args = parser.parse_args()
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
-    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", args.worker_class]
-    command += ["--threads", str(args.threads)]
-    server = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}", "bench.http_floor:app"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                httpx.get(url, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)  # waiting for gunicorn to listen
-        pids = worker_pids(server.pid)
+    with gunicorn("bench.http_floor:app", port, "/", args.worker_class, args.threads) as pids:
         kept = httpx.Client(verify=TLS)
 
         def new_connection() -> None:
@@ -71,9 +53,6 @@ def main() -> None:
         per_request(pids, 200, lambda: kept.get(url))  # warm-up
         say(f"kept-alive connection: {per_request(pids, args.requests, lambda: kept.get(url)):.2f} ms of CPU a request")
         say(f"new connection each time: {per_request(pids, args.requests, new_connection):.2f} ms of CPU a request")
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

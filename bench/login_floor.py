@@ -12,10 +12,7 @@ and the database driver take before the provider does any work of its own.
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -72,8 +69,8 @@ def create_app() -> Flask:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT))
-    from bench.common import create_database, say
-    from bench.sso import TLS, cpu_seconds, worker_pids
+    from bench.common import create_database, gunicorn, say
+    from bench.sso import TLS, cpu_seconds
     from tests.postgres_cluster import free_port, postgres_cluster
 
     parser = argparse.ArgumentParser(description=__doc__)
@@ -84,23 +81,9 @@ def main() -> None:
     with postgres_cluster() as cluster:
         database_url, port = create_database(cluster, "floor"), free_port()
         base = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--worker-class", args.worker_class]
-        command += ["--threads", str(args.threads), "--bind", f"127.0.0.1:{port}", "bench.login_floor:create_app()"]
-        server = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex()},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    httpx.get(f"{base}/authorize", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)  # waiting for gunicorn to listen (a benchmark, not a test)
-            pids = worker_pids(server.pid)
+        environment = {"DATABASE_URL": database_url, "SECRET_KEY": os.urandom(16).hex()}
+        app = "bench.login_floor:create_app()"
+        with gunicorn(app, port, "/authorize", args.worker_class, args.threads, environment) as pids:
 
             def login() -> None:
                 with httpx.Client(base_url=base, verify=TLS) as browser:
@@ -120,9 +103,6 @@ def main() -> None:
                 f"skeleton login (4 requests, 2 new connections, 15 statements: 12 in 2 transactions, 3 in "
                 f"autocommit): {per_login:.2f} ms of the workers' CPU"
             )
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

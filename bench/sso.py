@@ -12,10 +12,8 @@ the workers (bench/sso_server.py). With --profile it also samples the workers wi
 import argparse
 import base64
 import hashlib
-import os
 import re
 import secrets
-import signal
 import ssl
 import statistics
 import subprocess
@@ -35,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from bench.common import create_database, say  # noqa: E402
+from bench.common import create_database, gunicorn, say  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.extensions import db  # noqa: E402
 from idp.oidc.cli import register_client  # noqa: E402
@@ -63,11 +61,6 @@ def prepare(database_url: str, public_url: str) -> tuple[str, str]:
 
 
 BLOCK = 30  # logins per block
-
-
-def worker_pids(master: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True, check=False)
-    return [int(pid) for pid in found.stdout.split()]
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -305,40 +298,12 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         client_id, secret = prepare(database_url, base)
         environment = {
-            **os.environ,
             "DATABASE_URL": database_url,
             "IDP_PUBLIC_URL": base,
             "SECRET_KEY": "bench-secret",
             "RATELIMIT_ENABLED": "0",
         }
-        gunicorn = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--workers",
-                "2",
-                "--worker-class",
-                args.worker_class,
-                "--threads",
-                str(args.threads),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "bench.sso_server:app",
-            ],
-            env=environment,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(200):
-                try:
-                    httpx.get(f"{base}/connexion", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)  # waiting for gunicorn to listen (a benchmark, not a test)
-            pids = worker_pids(gunicorn.pid)
+        with gunicorn("bench.sso_server:app", port, "/connexion", args.worker_class, args.threads, environment) as pids:
             flow = Flow(base, client_id, secret, pids)
             for _ in range(10):  # warm-up: imports, first key, connection pools
                 flow.login()
@@ -379,9 +344,6 @@ def main() -> None:
                     "userinfo": userinfo,
                 }
                 profile(pids, args.profile, workloads[args.profile_workload])
-        finally:
-            gunicorn.send_signal(signal.SIGTERM)
-            gunicorn.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -539,12 +539,15 @@ def catalogue_calls(today: date) -> list[Call]:
 
         def run() -> Any:
             codes = tuple(catalogue.formacodes_matching(db.session, formacode)) if formacode else None
-            return catalogue.search(db.session, catalogue.Criteria(codes, place, starting), today, page)
+            prefix = formacode if formacode.isdigit() else None  # then every code starting so, as the view does
+            criteria = catalogue.Criteria(None if prefix else codes, place, starting, formacode_prefix=prefix)
+            return catalogue.search(db.session, criteria, today, page)
 
         return run
 
     def many_codes() -> Any:
-        """What a one-digit prefix gives with the real Formacode table: MAX_FORMACODES codes (the demo's has 26)."""
+        """Words of a label matching MAX_FORMACODES codes of the real Formacode table (the demo's has 26): one
+        condition per code. (Digits, however many codes they start, are one condition: « prefix « 9 ».)"""
         return catalogue.search(db.session, catalogue.Criteria(MANY_FORMACODES), today)
 
     return [
@@ -553,7 +556,8 @@ def catalogue_calls(today: date) -> list[Call]:
         Call("catalogue: Formacode 99013", search("99013"), paged),
         Call("catalogue: Formacode label « bureautique »", search("bureautique"), paged),
         Call("catalogue: Formacode prefix « 99 », page 50", search("99", page=50), paged),
-        Call(f"catalogue: {len(MANY_FORMACODES)} Formacodes (a short prefix)", many_codes, paged),
+        Call(f"catalogue: {len(MANY_FORMACODES)} Formacodes (words of many labels)", many_codes, paged),
+        Call("catalogue: Formacode prefix « 9 » (one digit)", search("9"), paged),
         Call("catalogue: place « 44 »", search(place="44"), paged),
         Call("catalogue: place « la roche sur yon »", search(place="la roche sur yon"), paged),
         Call("catalogue: from today + 90 days", search(starting=today + timedelta(days=90)), paged),

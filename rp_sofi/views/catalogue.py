@@ -18,14 +18,16 @@ SEARCH_ARGS = ("formacode", "lieu", "date")
 def _criteria(form: CatalogueSearchForm) -> catalogue.Criteria | None:
     """What to search for; None when a field is wrong (its message is then on the field)."""
     form.validate()
-    codes = None
+    codes, prefix = None, None
     if form.formacode.data and not form.formacode.errors:
         codes = tuple(catalogue.formacodes_matching(db.session, form.formacode.data))
         if not codes:
             form.formacode.errors.append(messages.CATALOGUE_FORMACODE)
+        elif form.formacode.data.strip().isdigit():
+            codes, prefix = None, form.formacode.data.strip()  # a code or the start of one: every code so
     if form.errors:
         return None
-    return catalogue.Criteria(codes, form.lieu.data or "", form.date.data)
+    return catalogue.Criteria(codes, form.lieu.data or "", form.date.data, formacode_prefix=prefix)
 
 
 @bp.get("/catalogue")

@@ -12,7 +12,7 @@ from flask import Flask
 from rp_sofi import messages
 from rp_sofi.extensions import db
 from rp_sofi.models import Action
-from rp_sofi.services import workflow
+from rp_sofi.services import catalogue, workflow
 from tests.rp_sofi import factories as f
 from tests.rp_sofi.conftest import FORMALOIRE, IDMV
 
@@ -87,6 +87,15 @@ def test_search_by_formacode_code_or_label(
     formacode: str, found: list[str], offer: dict[str, Action], sofi: webtest.TestApp
 ) -> None:
     assert titles(search(sofi, formacode=formacode)) == found
+
+
+def test_a_code_prefix_finds_every_code_starting_so(
+    offer: dict[str, Action], sofi: webtest.TestApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However many Formacodes start with the digits typed (hundreds for one digit): not only the first ones."""
+    monkeypatch.setattr(catalogue, "MAX_FORMACODES", 1)  # the table's first code starting with 990 is 99001
+    assert titles(search(sofi, formacode="990")) == [CQP, BOUCHER, WEB]
+    assert titles(search(sofi, formacode="99002")) == [BOUCHER]
 
 
 @pytest.mark.parametrize(

@@ -538,9 +538,8 @@ def catalogue_calls(today: date) -> list[Call]:
         """What the catalogue view asks: the Formacodes meant, then the page of results."""
 
         def run() -> Any:
-            codes = tuple(catalogue.formacodes_matching(db.session, formacode)) if formacode else None
-            prefix = formacode if formacode.isdigit() else None  # then every code starting so, as the view does
-            criteria = catalogue.Criteria(None if prefix else codes, place, starting, formacode_prefix=prefix)
+            criteria = catalogue.criteria(db.session, formacode, place, starting)
+            assert criteria is not None, f"no Formacode matches {formacode!r}"
             return catalogue.search(db.session, criteria, today, page)
 
         return run

@@ -27,6 +27,20 @@ class Criteria:
     formacode_prefix: str | None = None
 
 
+def criteria(db: DbSession, formacode: str, place: str = "", starting: date | None = None) -> Criteria | None:
+    """What the catalogue's form asks for; None when the Formacode typed means no code. Digits (a code or the
+    start of one) mean every code starting so: one condition, however many codes."""
+    wanted = formacode.strip()
+    if not wanted:
+        return Criteria(None, place, starting)
+    codes = tuple(formacodes_matching(db, wanted))
+    if not codes:
+        return None
+    if wanted.isdigit():
+        return Criteria(None, place, starting, formacode_prefix=wanted)
+    return Criteria(codes, place, starting)
+
+
 def formacodes_matching(db: DbSession, text: str) -> list[str]:
     """The Formacode codes a visitor means: a code (or the start of one), or words of the label, case and
     accents aside. The table is read whole (a few thousand short rows) because SQLite folds no accents."""

@@ -18,16 +18,12 @@ SEARCH_ARGS = ("formacode", "lieu", "date")
 def _criteria(form: CatalogueSearchForm) -> catalogue.Criteria | None:
     """What to search for; None when a field is wrong (its message is then on the field)."""
     form.validate()
-    codes, prefix = None, None
-    if form.formacode.data and not form.formacode.errors:
-        codes = tuple(catalogue.formacodes_matching(db.session, form.formacode.data))
-        if not codes:
+    criteria = None
+    if not form.formacode.errors:
+        criteria = catalogue.criteria(db.session, form.formacode.data or "", form.lieu.data or "", form.date.data)
+        if criteria is None:
             form.formacode.errors.append(messages.CATALOGUE_FORMACODE)
-        elif form.formacode.data.strip().isdigit():
-            codes, prefix = None, form.formacode.data.strip()  # a code or the start of one: every code so
-    if form.errors:
-        return None
-    return catalogue.Criteria(codes, form.lieu.data or "", form.date.data, formacode_prefix=prefix)
+    return None if form.errors else criteria
 
 
 @bp.get("/catalogue")

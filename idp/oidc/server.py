@@ -49,6 +49,11 @@ def issuer() -> str:
     return str(current_app.config["PUBLIC_URL"])
 
 
+def authorization_server() -> Any:
+    """The app's authorization server (created by create_server)."""
+    return current_app.extensions["oidc_server"]
+
+
 # Built once (see idp.oidc.tokens): every authorization and token request looks its client up. Its
 # service is not needed on the way (the habilitations query reads the service's code itself).
 CLIENT = (
@@ -263,7 +268,7 @@ def random_token(**context: Any) -> str:
 
 class StoredAuthorizationRequest(OAuth2Request):
     """An authorization request read from the address a login leads back to (its `next`), not from the
-    current HTTP request: the login POST answers it at once (idp.oidc.views.continue_after_login)."""
+    current HTTP request: the login POST answers it at once (idp.oidc.authorization.continue_after_login)."""
 
     def __init__(self, uri: str, params: dict[str, str]) -> None:
         super().__init__("GET", uri)

@@ -1,37 +1,33 @@
 """OpenID Connect endpoints: discovery, JWKS, authorization, token, userinfo, revocation,
 introspection and RP-initiated logout."""
 
-import json
-from typing import Any, cast
-from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
+from typing import Any
 
-from authlib.common.urls import add_params_to_uri
-from authlib.oauth2 import OAuth2Error, OAuth2Request
-from authlib.oauth2.rfc6749 import AccessDeniedError, InvalidRequestError
-from authlib.oidc.core.errors import ConsentRequiredError, RequestNotSupportedError, RequestURINotSupportedError
-from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, render_template, request, url_for
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import AccessDeniedError
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
-from idp.auth import current_account, current_session, log_out
+from idp.auth import current_account, log_out
 from idp.extensions import db
 from idp.forms.activation import ActivateForm
-from idp.models import Consent
 from idp.oidc import claims, keys, tokens
 from idp.oidc import server as oidc_server
+from idp.oidc.authorization import (
+    answer,
+    authorize_url,
+    error_response,
+    hinted_subject,
+    issue_code,
+    must_log_in_again,
+    redirectable,
+    requested_claims,
+    save_consent,
+)
 from idp.oidc.errors import bearer_error, french_error_page
-from idp.oidc.server import StoredAuthorizationRequest
-from idp.views.login import login_page
-from shared.clock import utcnow
 from shared.db import without_transaction
 from shared.web import csrf
 
 bp = Blueprint("oidc", __name__)
-
-
-def _server() -> Any:
-    return current_app.extensions["oidc_server"]
 
 
 @bp.get("/.well-known/openid-configuration")
@@ -88,53 +84,10 @@ def authorize() -> Any:
     # Reads, and at most one INSERT (the code) or one UPDATE (the session's last activity) at a time.
     without_transaction(db.session)
     params = request.values.to_dict()
-    account = current_account() if not _must_log_in_again(params) else None
-    if account is not None and _hinted_subject(params) not in (None, account.subject):
+    account = current_account() if not must_log_in_again(params) else None
+    if account is not None and hinted_subject(params) not in (None, account.subject):
         account = None  # the service expects someone else: log in as that person (or login_required)
-    return _answer(params, account, oauth_request=None)
-
-
-def continue_after_login(next_url: str | None, account: Any) -> Any | None:
-    """The login POST's answer when the login was for a service's authorization request: the code (or
-    the consent page, or an error for the service) at once, instead of a redirect to the authorization
-    endpoint that would only say the same thing one request later. None otherwise."""
-    if next_url is None:
-        return None
-    parts = urlsplit(next_url)
-    if parts.path != url_for("oidc.authorize") or parts.netloc:
-        return None
-    params = dict(parse_qsl(parts.query, keep_blank_values=True))
-    if _hinted_subject(params) not in (None, account.subject):
-        return None  # logged in as someone else than the service expects: the endpoint asks again
-    return _answer(params, account, StoredAuthorizationRequest(oidc_server.issuer() + next_url, params))
-
-
-def _answer(params: dict[str, str], account: Any, oauth_request: OAuth2Request | None) -> Any:
-    """The answer to a valid authorization request: the login form, the consent page, or a code."""
-    try:
-        grant = _server().get_consent_grant(request=oauth_request, end_user=account)
-    except OAuth2Error as error:
-        return _error_response(error)
-    try:
-        claims_request = _claims_request(params)
-        _refuse_request_objects(params)
-    except OAuth2Error as error:
-        return _error_response(_redirectable(error, grant, params))
-    if account is None:
-        # The login form, here (with a session, a fresh login was asked: prompt=login, max_age); its
-        # POST answers the service (continue_after_login).
-        return login_page(next_url=_authorize_url(params), login_hint=params.get("login_hint", ""))
-    if _needs_consent(grant.client, grant.request.scope, params, account):
-        if "none" in params.get("prompt", "").split():
-            return _error_response(_redirectable(ConsentRequiredError(), grant, params))
-        return render_template(
-            "oidc/consent.html",
-            client=grant.client,
-            scopes=(grant.request.scope or "").split(),
-            params=params,
-            form=ActivateForm(),
-        )
-    return _issue_code(grant, account, claims_request)
+    return answer(params, account, oauth_request=None)
 
 
 @bp.post("/oidc/authorize/consentement")
@@ -145,134 +98,25 @@ def consent() -> Any:
     account = current_account()
     # Authlib reads the authorization request from the form, posted back with the person's decision.
     try:
-        grant = _server().get_consent_grant(end_user=account)
+        grant = oidc_server.authorization_server().get_consent_grant(end_user=account)
     except OAuth2Error as error:
-        return _error_response(error)
+        return error_response(error)
     if account is None:
-        return redirect(url_for("login.login", next=_authorize_url(params)))
+        return redirect(url_for("login.login", next=authorize_url(params)))
     try:
-        claims_request = _claims_request(params)
+        claims_request = requested_claims(params)
     except OAuth2Error as error:
-        return _error_response(_redirectable(error, grant, params))
+        return error_response(redirectable(error, grant, params))
     if request.form.get("decision") != "accept":
-        return _error_response(_redirectable(AccessDeniedError("The user refused."), grant, params))
-    _save_consent(account.id, grant.client.client_id, grant.request.scope)
-    return _issue_code(grant, account, claims_request)
-
-
-def _issue_code(grant: Any, account: Any, claims_request: dict[str, Any] | None) -> Any:
-    g.oidc_claims_request = claims_request
-    # get_consent_grant validated the request and kept its redirect URI: the server's
-    # create_authorization_response would validate it all over again before asking the grant for a code.
-    status, body, headers = grant.create_authorization_response(grant.redirect_uri, account)
-    return _with_issuer(_server().handle_response(status, body, headers))
-
-
-def _hinted_subject(params: dict[str, str]) -> str | None:
-    """The `sub` of a genuine id_token_hint (expired ones too, as the spec allows); None otherwise."""
-    hint = params.get("id_token_hint")
-    if not hint:
-        return None
-    try:
-        token = jwt.decode(hint, KeySet.import_key_set(cast(Any, keys.public_jwks(db.session))), algorithms=["RS256"])
-    except (JoseError, ValueError):
-        return None
-    subject = token.claims.get("sub")
-    return subject if isinstance(subject, str) else None
-
-
-def _must_log_in_again(params: dict[str, str]) -> bool:
-    """prompt=login and max_age ask for a fresh login. The login's own answer is the service's code
-    (continue_after_login): the request never comes back here to be asked again."""
-    user_session = current_session()
-    if user_session is None:
-        return False
-    if "login" in params.get("prompt", "").split():
-        return True
-    max_age = params.get("max_age")
-    return (
-        max_age is not None
-        and max_age.isdigit()
-        and (utcnow() - user_session.created_at).total_seconds() > int(max_age)
-    )
-
-
-def _authorize_url(params: dict[str, str]) -> str:
-    return f"{url_for('oidc.authorize')}?{urlencode(params)}"
-
-
-def _needs_consent(client: Any, scope: str, params: dict[str, str], account: Any) -> bool:
-    prompt = params.get("prompt", "").split()
-    if "consent" in prompt:
-        return True
-    if client.first_party:
-        return False
-    given = db.session.query(Consent).filter_by(account_id=account.id, client_id=client.client_id).first()
-    return given is None or not set(scope.split()) <= set(given.scope.split())
-
-
-def _save_consent(account_id: int, client_id: str, scope: str) -> None:
-    given = db.session.query(Consent).filter_by(account_id=account_id, client_id=client_id).first()
-    if given is None:
-        db.session.add(Consent(account_id=account_id, client_id=client_id, scope=scope))
-    else:
-        given.scope, given.granted_at = " ".join(sorted(set(given.scope.split()) | set(scope.split()))), utcnow()
-    db.session.commit()
-
-
-def _claims_request(params: dict[str, str]) -> dict[str, Any] | None:
-    """The `claims` request parameter: a JSON object whose `userinfo` and `id_token` members are
-    objects (OpenID Connect Core §5.5)."""
-    if not params.get("claims"):
-        return None
-    try:
-        value = json.loads(params["claims"])
-    except ValueError:
-        value = None
-    if not isinstance(value, dict) or any(
-        not isinstance(value.get(member), dict | None) for member in ("userinfo", "id_token")
-    ):
-        raise InvalidRequestError("Invalid 'claims' parameter.")
-    return value
-
-
-def _refuse_request_objects(params: dict[str, str]) -> None:
-    """Discovery says request objects are not supported; OpenID Connect Core §6 wants it said."""
-    if "request" in params:
-        raise RequestNotSupportedError()
-    if "request_uri" in params:
-        raise RequestURINotSupportedError()
-
-
-def _redirectable(error: OAuth2Error, grant: Any, params: dict[str, str]) -> OAuth2Error:
-    """An error for the client, sent to its redirect URI (validated with the grant)."""
-    error.redirect_uri = grant.request.payload.redirect_uri
-    error.state = params.get("state")
-    return error
-
-
-def _error_response(error: OAuth2Error) -> Any:
-    """Back to the client with the error when its redirect URI is known to be registered; otherwise
-    a French page, never a redirect to an unverified address."""
-    if not error.redirect_uri:
-        return french_error_page(error)
-    location = add_params_to_uri(error.redirect_uri, [*error.get_body(), ("iss", oidc_server.issuer())])
-    return redirect(location)
-
-
-def _with_issuer(response: Response) -> Response:
-    """RFC 9207: the issuer on every authorization response."""
-    location = response.headers.get("Location")
-    # By parameter name: a registered redirect URI may hold "kiss=1", a state may hold "iss=".
-    if location and "iss" not in parse_qs(urlsplit(location).query):
-        response.headers["Location"] = add_params_to_uri(location, [("iss", oidc_server.issuer())])
-    return response
+        return error_response(redirectable(AccessDeniedError("The user refused."), grant, params))
+    save_consent(account.id, grant.client.client_id, grant.request.scope)
+    return issue_code(grant, account, claims_request)
 
 
 @bp.post("/oidc/token")
 @csrf.exempt
 def token() -> Response:
-    response = _server().create_token_response()
+    response = oidc_server.authorization_server().create_token_response()
     # One transaction per token request, committed whatever the answer: the code or refresh token
     # spent, the new tokens and any revocation for a replay are stored together.
     db.session.commit()
@@ -309,13 +153,13 @@ def userinfo() -> Response:
 @bp.post("/oidc/revoke")
 @csrf.exempt
 def revoke() -> Response:
-    return _server().create_endpoint_response("revocation")
+    return oidc_server.authorization_server().create_endpoint_response("revocation")
 
 
 @bp.post("/oidc/introspect")
 @csrf.exempt
 def introspect() -> Response:
-    return _server().create_endpoint_response("introspection")
+    return oidc_server.authorization_server().create_endpoint_response("introspection")
 
 
 @bp.route("/oidc/logout", methods=["GET", "POST"])
@@ -324,7 +168,7 @@ def end_session() -> Any:
     """RP-initiated logout. Without a valid id_token_hint the person confirms (a cross-site link alone
     must not log anyone out), and nobody is sent back to the service."""
     try:
-        ending = _server().validate_endpoint_request("end_session")
+        ending = oidc_server.authorization_server().validate_endpoint_request("end_session")
     except OAuth2Error as error:
         return french_error_page(error)
     account = current_account()

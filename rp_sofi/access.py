@@ -11,8 +11,9 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, g
 
-from shared.oidc_client.access import current_user, forbidden, login_required
+from shared.oidc_client.access import current_user, login_required
 from shared.oidc_client.establishments import current_establishment
+from shared.oidc_client.roles import forbidden
 
 F = TypeVar("F", bound=Callable[..., Any])
 

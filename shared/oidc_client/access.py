@@ -1,6 +1,7 @@
-"""Who is logged in on a relying party, and what they may do: `current_user()`, `login_required`,
-`require_role(...)`. Everything comes from the ID token received at the last login, kept in the
-signed session cookie; a relying party authorises from these claims alone."""
+"""Who is logged in on a relying party: `current_user()`, `login_required`. What they may do is in
+`roles.py` (`require_role(...)`, on the current establishment of `establishments.py`). Everything comes
+from the ID token received at the last login, kept in the signed session cookie; a relying party
+authorises from these claims alone."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -8,9 +9,8 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 
-from shared.oidc_client import messages
 from shared.oidc_client.claims import HabilitationClaim, parse_habilitations
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,46 +106,3 @@ def login_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
-
-
-def forbidden(role_codes: tuple[str, ...]) -> tuple[str, int]:
-    """The 403 page: which role is needed here, and how to get it (the portal's « Ajouter une démarche » page of
-    this service, or another of the user's establishments where they hold it)."""
-    from shared.oidc_client import establishments  # it builds on this module
-
-    config, rp = current_app.config, current_app.extensions["oidc_rp"]
-    labels = [f"« {rp.role_label(code)} »" for code in role_codes]
-    text = messages.FORBIDDEN_ROLE.format(roles=" ou ".join(labels), service=config["SERVICE_NAME"])
-    user = current_user()
-    elsewhere = user is not None and user.has_role(*role_codes)
-    page = render_template(
-        "oidc_client/forbidden.html",
-        title=messages.FORBIDDEN_TITLE,
-        text=text,
-        how=messages.FORBIDDEN_HOW,
-        portal_label=messages.FORBIDDEN_PORTAL,
-        add_url=f"{config['RP_PORTAL_URL'].rstrip('/')}/portail/services/{rp.service_code}/ajouter",
-        other_establishment=messages.FORBIDDEN_OTHER_ESTABLISHMENT if elsewhere else None,
-        switch_url=establishments.switch_url(),
-        switch_label=messages.ESTABLISHMENTS_TITLE,
-    )
-    return page, 403
-
-
-def require_role(*role_codes: str) -> Callable[[F], F]:
-    """Only users holding one of these roles (of this service) on their current establishment see the page."""
-    from shared.oidc_client import establishments  # it builds on this module
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None:
-                return _to_login()
-            if not establishments.holds_role_here(*role_codes):
-                return forbidden(role_codes)
-            return view(*args, **kwargs)
-
-        return cast(F, wrapped)
-
-    return decorator

@@ -9,7 +9,7 @@ from flask import Flask
 import rp_soffi
 from idp.extensions import db
 from idp.models import Account
-from shared.oidc_client.access import require_role
+from shared.oidc_client.roles import require_role
 from tests.idp.factories import SIRET, load_directory, make_account
 from tests.integration.sso import grant, serve_relying_party
 from tests.live_server import serve

@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 import rp_soffi
 from idp.models import Account
 from shared.oidc_client import flow, messages
-from shared.oidc_client.access import require_role
 from shared.oidc_client.claims import HabilitationClaim
+from shared.oidc_client.roles import require_role
 from tests.idp.factories import PASSWORD, SIRET
 from tests.integration.conftest import OPCO_SIRET, account, http, idp_url  # noqa: F401  (fixtures)
 from tests.integration.sso import grant, page_text, serve_relying_party, submit_form

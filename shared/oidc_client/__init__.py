@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, flash, redirect, request
 
 from shared.config import UnsafeConfiguration
+from shared.oidc_client import flow, messages
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class RelyingParty:
 
 def init_rp(app: Flask, *, service_code: str, roles: Mapping[str, str] | None = None) -> None:
     """Wire OpenID Connect sign-in and logout into a relying-party app."""
-    from shared.oidc_client import access, establishments, flow, views
+    from shared.oidc_client import access, establishments, views
 
     check_rp_settings(app.config)
     app.extensions["oidc_rp"] = RelyingParty(service_code, dict(roles or {}))
@@ -52,22 +53,12 @@ def check_rp_settings(config: Mapping[str, Any]) -> None:
             raise UnsafeConfiguration(f"{key} must be an https URL in production.")
 
 
-def post_logout_redirect_uri() -> str:
-    return f"{current_app.config['RP_PUBLIC_URL']}/"
-
-
-def callback_uri() -> str:
-    return f"{current_app.config['RP_PUBLIC_URL']}/callback"
-
-
 def _post_logout_landing() -> Any:
     """Back from the provider's logout with our `state`: say so, and drop the parameter from the address."""
     if request.method != "GET" or "state" not in request.args:
         return None
-    if request.path != (urlsplit(post_logout_redirect_uri()).path or "/"):
+    if request.path != (urlsplit(flow.post_logout_redirect_uri()).path or "/"):
         return None
-    from shared.oidc_client import flow, messages
-
     if flow.logout_confirmed(request.args["state"]):
         flash(messages.LOGGED_OUT.format(service=current_app.config["SERVICE_NAME"]), "success")
     return redirect(request.path)

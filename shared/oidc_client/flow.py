@@ -60,6 +60,14 @@ class Login:
     next_url: str | None
 
 
+def callback_uri() -> str:
+    return f"{current_app.config['RP_PUBLIC_URL']}/callback"
+
+
+def post_logout_redirect_uri() -> str:
+    return f"{current_app.config['RP_PUBLIC_URL']}/"
+
+
 def init_app(app: Flask) -> None:
     OAuth(app)  # kept in app.extensions; the client is registered at first use, from the settings
 

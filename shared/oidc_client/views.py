@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
-from shared.oidc_client import access, callback_uri, establishments, flow, messages, post_logout_redirect_uri
+from shared.oidc_client import access, establishments, flow, messages
 
 bp = Blueprint("oidc_client", __name__)
 
@@ -23,7 +23,7 @@ def login() -> Any:
     if re.fullmatch(r"\d{14}", siret_hint):  # passed through to the provider, which may preselect it
         extra["siret_hint"] = siret_hint
     try:
-        url = flow.authorization_url(callback_uri(), access.safe_next(request.args.get("next")), extra)
+        url = flow.authorization_url(flow.callback_uri(), access.safe_next(request.args.get("next")), extra)
     except flow.LoginFailed as failure:
         return failure_page(failure)
     establishments.remember_hint(extra.get("siret_hint"))
@@ -48,7 +48,7 @@ def logout() -> Any:
     if id_token is None:
         return redirect("/")
     try:
-        return flow.logout_redirect(id_token, post_logout_redirect_uri())
+        return flow.logout_redirect(id_token, flow.post_logout_redirect_uri())
     except flow.LoginFailed as failure:
         return failure_page(failure)
 

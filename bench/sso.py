@@ -36,7 +36,7 @@ from flask_migrate import upgrade  # noqa: E402
 from bench.common import create_database, gunicorn, say  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.extensions import db  # noqa: E402
-from idp.oidc.cli import register_client  # noqa: E402
+from idp.services.clients import register_client  # noqa: E402
 from tests.idp.factories import PASSWORD, load_directory, make_account  # noqa: E402
 from tests.postgres_cluster import free_port, postgres_cluster  # noqa: E402
 

@@ -5,18 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
-from idp import demo_portal
-from idp.directory_import import import_path
-from idp.extensions import db
-from idp.models import Account, Civilite, Habilitation, OAuthClient, Role, Service
+from idp.models import Account, Habilitation, OAuthClient, Role, Service
 from idp.oidc import tokens
-from idp.oidc.cli import register_client
-from idp.services.accounts import SignUp, create_account, find_account_by_email
-from idp.services.passwords import hash_password
+from idp.services.clients import register_client
 from shared.clock import utcnow
 from shared.db import DbSession
 from shared.relying_party import client_secret, public_url
@@ -131,31 +124,6 @@ DEMO_HABILITATIONS = [
         365,
     ),
 ]
-
-demo_cli = AppGroup("demo", help="Données de démonstration.")
-
-
-@demo_cli.command("load")
-def load() -> None:
-    """Charger le répertoire, les comptes, les services, les habilitations et le portail de démonstration
-    (idempotent)."""
-    for kind, name in (("companies", "unites_legales.csv"), ("establishments", "establishments.csv")):
-        report = import_path(db.session, DEMO_DATA / name, kind)
-        click.echo(f"{name} : {report.imported} ligne(s) importée(s).")
-    click.echo("\nComptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
-    password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose, and every demo account shares it
-    for email, civilite, nom, prenom, siret in DEMO_ACCOUNTS:
-        if find_account_by_email(db.session, email) is None:
-            data = SignUp(siret, email, password_hash, Civilite(civilite), nom, prenom, None)
-            create_account(db.session, data, active=True)
-        click.echo(f"  - {email}  ({prenom} {nom}, SIRET {siret})")
-    click.echo("\nServices clients OpenID Connect :")
-    for service in DEMO_SERVICES:
-        client = ensure_service_client(db.session, service)
-        click.echo(f"  - {client.client_id}  {service.name}  {public_url(service.code, service.port)}")
-    added = ensure_habilitations(db.session)
-    click.echo(f"\n{added} habilitation(s) de démonstration ajoutée(s).")
-    demo_portal.load(db.session, password_hash)
 
 
 def ensure_service_client(session: DbSession, service: DemoService) -> OAuthClient:

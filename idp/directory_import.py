@@ -13,14 +13,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
-import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
-from idp.extensions import db
 from idp.models import Company, Establishment
 from idp.services.directory import normalize_name
 from shared.clock import utcnow
@@ -29,8 +26,6 @@ from shared.identifiers import is_valid_siren, is_valid_siret
 
 BATCH_SIZE = 5000
 csv.field_size_limit(1 << 20)
-
-directory_cli = AppGroup("directory", help="Répertoire des établissements (SIRENE).")
 
 
 @dataclass
@@ -206,40 +201,3 @@ def import_path(session: DbSession, path: Path, kind: str, progress: bool = Fals
     # utf-8-sig: a file saved by a spreadsheet starts with a BOM, which would hide the first column's name.
     with path.open(encoding="utf-8-sig", newline="") as stream:
         return import_file(session, stream, kind, progress)
-
-
-def _print_report(report: ImportReport) -> None:
-    for line, reason in report.rejected[:100]:
-        click.echo(f"Ligne {line} ignorée : {reason}", err=True)
-    if len(report.rejected) > 100:
-        click.echo(f"… et {len(report.rejected) - 100} autres lignes ignorées.", err=True)
-    click.echo(f"{report.imported} ligne(s) importée(s), {len(report.rejected)} ignorée(s).")
-
-
-def _run(path: Path, kind: str) -> None:
-    try:
-        report = import_path(db.session, path, kind, progress=True)
-    except ImportInterrupted as error:
-        _print_report(error.report)
-        # The operator resumes from this line: the import is idempotent, earlier batches may be imported again.
-        click.echo(
-            f"Erreur : la base de données a refusé le lot commençant à la ligne {error.first_line}, "
-            f"qui n'a pas été importé ; import arrêté. Cause : {error.reason}",
-            err=True,
-        )
-        sys.exit(1)
-    _print_report(report)
-
-
-@directory_cli.command("import-companies")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_companies(path: Path) -> None:
-    """Importer un fichier StockUniteLegale (CSV) : à faire avant les établissements."""
-    _run(path, "companies")
-
-
-@directory_cli.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_establishments(path: Path) -> None:
-    """Importer un fichier StockEtablissement (CSV)."""
-    _run(path, "establishments")

@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from idp.oidc import cli, endpoints, server, views
+    from idp.oidc import endpoints, server, views
 
     authorization_server = server.create_server(app)
     authorization_server.register_endpoint(endpoints.Revocation)
@@ -12,4 +12,3 @@ def init_app(app: Flask) -> None:
     authorization_server.register_endpoint(endpoints.EndSession)
     app.extensions["oidc_server"] = authorization_server
     app.register_blueprint(views.bp)
-    cli.init_app(app)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from idp.models import Account, AccountStatus, AuditEventType, Civilite, LinkPurpose
 from idp.services import audit, links, mails
+from idp.services.sessions import end_other_sessions
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -123,3 +124,16 @@ def create_account(session: DbSession, data: SignUp, active: bool = False, send_
     audit.record(session, AuditEventType.SIGNUP, account.id, None, siret=data.siret, by="operator")
     session.commit()
     return account
+
+
+def set_disabled(session: DbSession, account: Account, disabled: bool) -> None:
+    """An operator disables an account (it can no longer log in, its sessions end) or enables it again
+    (active if it was ever activated, else pending); audited either way."""
+    if disabled:
+        account.status = AccountStatus.DISABLED
+        end_other_sessions(session, account)
+    else:
+        account.status = AccountStatus.ACTIVE if account.activated_at else AccountStatus.PENDING
+    event = AuditEventType.DISABLED if disabled else AuditEventType.ENABLED
+    audit.record(session, event, account.id, None, by="operator")
+    session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from idp.extensions import db
 from idp.models import Account, Habilitation, Role, Service
-from idp.oidc.cli import register_client
+from idp.services.clients import register_client
 from tests.live_server import serve
 
 

@@ -12,7 +12,7 @@ from flask import Flask, got_request_exception
 
 from idp.extensions import db
 from idp.models import Account
-from idp.oidc.cli import register_client
+from idp.services.clients import register_client
 from tests.idp.factories import load_directory, make_account
 from tests.live_server import serve
 from tests.oidc.rp import Browser, Provider, RelyingParty, new_private_key, public_jwks

@@ -1,41 +1,21 @@
-"""Operators' commands: `flask --app idp accounts|outbox|directory|demo …`."""
+"""`flask --app idp accounts create|disable|enable|show`."""
 
 import json
-import sys
-import time
-from typing import NoReturn
 
 import click
 from email_validator import EmailNotValidError, validate_email
-from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from idp import messages
+from idp.cli.errors import fail
 from idp.extensions import db
-from idp.models import Account, AccountStatus, AuditEventType, Civilite, OutboxMessage
-from idp.services import audit
-from idp.services.accounts import SignUp, create_account, find_account_by_email
+from idp.models import Account, Civilite
+from idp.services.accounts import SignUp, create_account, find_account_by_email, set_disabled
 from idp.services.directory import find_establishment
 from idp.services.passwords import hash_password, password_problems
 from shared.identifiers import siret_error
-from shared.outbox import deliver_due
 
 accounts_cli = AppGroup("accounts", help="Comptes des utilisateurs.")
-outbox_cli = AppGroup("outbox", help="Envoi des e-mails en attente.")
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(1)
-
-
-def init_app(app: Flask) -> None:
-    from idp.demo import demo_cli
-    from idp.directory_import import directory_cli
-    from idp.portal_cli import access_requests_cli, activation_codes_cli
-
-    for group in (accounts_cli, outbox_cli, directory_cli, demo_cli, activation_codes_cli, access_requests_cli):
-        app.cli.add_command(group)
 
 
 @accounts_cli.command("create")
@@ -94,13 +74,8 @@ def _account_or_fail(email: str) -> Account:
 @click.argument("email")
 def disable(email: str) -> None:
     """Désactiver un compte : il ne peut plus se connecter, ses sessions sont fermées."""
-    from idp.services.sessions import end_other_sessions
-
     account = _account_or_fail(email)
-    account.status = AccountStatus.DISABLED
-    end_other_sessions(db.session, account)
-    audit.record(db.session, AuditEventType.DISABLED, account.id, None, by="operator")
-    db.session.commit()
+    set_disabled(db.session, account, True)
     click.echo(f"Compte désactivé : {account.email}")
 
 
@@ -109,9 +84,7 @@ def disable(email: str) -> None:
 def enable(email: str) -> None:
     """Réactiver un compte désactivé."""
     account = _account_or_fail(email)
-    account.status = AccountStatus.ACTIVE if account.activated_at else AccountStatus.PENDING
-    audit.record(db.session, AuditEventType.ENABLED, account.id, None, by="operator")
-    db.session.commit()
+    set_disabled(db.session, account, False)
     click.echo(f"Compte réactivé : {account.email}")
 
 
@@ -139,25 +112,3 @@ def show(email: str) -> None:
             indent=2,
         )
     )
-
-
-@outbox_cli.command("send")
-def send() -> None:
-    """Envoyer une fois les e-mails dus."""
-    click.echo(f"{_deliver()} e-mail(s) envoyé(s).")
-
-
-@outbox_cli.command("work")
-@click.option("--interval", default=1.0, help="Secondes entre deux passages.")
-def work(interval: float) -> None:
-    """Envoyer les e-mails en continu (le processus d'envoi des e-mails)."""
-    click.echo("Envoi des e-mails en attente… (Ctrl-C pour arrêter)")
-    while True:
-        _deliver()
-        db.session.remove()
-        time.sleep(interval)
-
-
-def _deliver() -> int:
-    config = current_app.config
-    return deliver_due(db.session, OutboxMessage, config["SMTP_HOST"], config["SMTP_PORT"], config["MAIL_SENDER"])

@@ -1,35 +1,22 @@
 """`flask --app idp clients …` (registering relying parties) and `flask --app idp keys rotate`."""
 
 import json
-import secrets
-import sys
-from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import click
-from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from idp.cli.errors import fail
 from idp.extensions import db
-from idp.models import OAuthClient, Service
-from idp.oidc import keys, tokens
-from shared.clock import utcnow
+from idp.models import OAuthClient
+from idp.oidc import keys
+from idp.services import clients
 
 clients_cli = AppGroup("clients", help="Services clients OpenID Connect.")
 keys_cli = AppGroup("keys", help="Clés de signature des jetons d'identité.")
 
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
-
-
-def init_app(app: Flask) -> None:
-    app.cli.add_command(clients_cli)
-    app.cli.add_command(keys_cli)
-
-
-def fail(message: str) -> NoReturn:
-    click.echo(f"Erreur : {message}", err=True)
-    sys.exit(1)
 
 
 def _check_uri(uri: str) -> str:
@@ -40,45 +27,6 @@ def _check_uri(uri: str) -> str:
     if parts.fragment:
         fail(f"une adresse de retour ne peut pas contenir de fragment (#) : « {uri} ».")
     return uri
-
-
-def _service(code: str, name: str | None) -> Service:
-    service = db.session.scalar(select(Service).where(Service.code == code))
-    if service is None:
-        service = Service(code=code, name=name or code)
-        db.session.add(service)
-        db.session.flush()
-    return service
-
-
-def register_client(
-    name: str,
-    service_code: str,
-    redirect_uris: list[str],
-    post_logout_redirect_uris: list[str],
-    auth_method: str = "client_secret_basic",
-    public: bool = False,
-    jwks: dict[str, Any] | None = None,
-    first_party: bool = True,
-    client_id: str | None = None,
-    service_name: str | None = None,
-) -> tuple[OAuthClient, str | None]:
-    """Create a client; returns it with its secret, shown this once (only its hash is kept)."""
-    secret = None if public or auth_method == "private_key_jwt" else secrets.token_urlsafe(32)
-    client = OAuthClient(
-        client_id=client_id or secrets.token_hex(16),  # hex: an id starting with '-' would read as an option
-        client_secret_hash=tokens.digest(secret) if secret else None,
-        name=name,
-        service=_service(service_code, service_name),
-        redirect_uris=redirect_uris,
-        post_logout_redirect_uris=post_logout_redirect_uris,
-        token_endpoint_auth_method="none" if public else auth_method,
-        jwks=jwks,
-        first_party=first_party,
-    )
-    db.session.add(client)
-    db.session.commit()
-    return client, secret
 
 
 @clients_cli.command("create")
@@ -119,7 +67,7 @@ def create(
             jwks = json.load(stream)
     if client_id and db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id)):
         fail(f"le client « {client_id} » existe déjà.")
-    client, secret = register_client(
+    client, secret = clients.register_client(
         name, service_code, uris, logout_uris, auth_method, public, jwks, not third_party, client_id, service_name
     )
     if as_json:
@@ -168,9 +116,7 @@ def rotate_secret(client_id: str, as_json: bool) -> None:
     client = _client_or_fail(client_id)
     if client.client_secret_hash is None:
         fail("ce client n'a pas de secret (client public ou private_key_jwt).")
-    secret = secrets.token_urlsafe(32)
-    client.client_secret_hash = tokens.digest(secret)
-    db.session.commit()
+    secret = clients.rotate_secret(client)
     click.echo(
         json.dumps({"client_id": client_id, "client_secret": secret}) if as_json else f"Nouveau secret : {secret}"
     )
@@ -181,10 +127,7 @@ def rotate_secret(client_id: str, as_json: bool) -> None:
 def disable(client_id: str) -> None:
     """Désactiver un client : plus de connexion, ses jetons sont révoqués."""
     client = _client_or_fail(client_id)
-    client.disabled_at = utcnow()
-    from idp.models import OAuthToken
-
-    tokens.revoke_where(db.session, OAuthToken.client_id == client.client_id)
+    clients.disable_client(client)
     click.echo(f"Client désactivé : {client_id}")
 
 

@@ -9,7 +9,7 @@ from babel.dates import format_datetime
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from idp.cli import fail
+from idp.cli.errors import fail
 from idp.extensions import db
 from idp.models import AccessRequest, ActivationCode, AuditEvent, AuditEventType, Company, Establishment, Service
 from idp.services import access_requests, activation_codes

@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-import click
-from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from rp_sofi.access import Scope
-from rp_sofi.extensions import db
 from rp_sofi.models import Action, Certification, Dispositif, Formation, RecordStatus, Session, Site
 from rp_sofi.reference import load_all
 from rp_sofi.services import annuaire, workflow
@@ -29,8 +26,6 @@ from shared.db import DbSession
 CARIF_SIRET = "99654944000013"  # CARIF-OREF DEMO PAYS DE LA LOIRE
 CARIF = Scope(CARIF_SIRET, frozenset({"valideur_carif"}), "demo-carif", "Valideur DÉMO Carif-Oref")
 QUESTION = "Pouvez-vous préciser les prérequis d'entrée et le nombre d'heures en entreprise ?"
-
-demo_cli = AppGroup("demo", help="Données de démonstration.")
 
 
 @dataclass(frozen=True)
@@ -290,10 +285,3 @@ def load_demo(db: DbSession, today: date | None = None, now: datetime | None = N
     created = sum(load_organisation(db, organisation, today, now) for organisation in ORGANISATIONS)
     db.commit()
     return references | {"organismes": len(ORGANISATIONS), "actions créées": created}
-
-
-@demo_cli.command("load")
-def load() -> None:
-    """Charger les tables de référence et les organismes de démonstration avec leur offre (idempotent)."""
-    for name, count in load_demo(db.session).items():
-        click.echo(f"{name} : {count}")

@@ -6,17 +6,11 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-import click
-from flask.cli import AppGroup
-
-from rp_sofi.extensions import db
 from rp_sofi.models import Certification, Formacode, SireneEstablishment
 from shared.db import DbSession
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
 PAYS_DE_LA_LOIRE = ("44", "49", "53", "72", "85")  # départements
-
-reference_cli = AppGroup("reference", help="Tables de référence (Certifinfo, Formacode, SIRENE).")
 
 
 def _rows(path: Path) -> Iterator[dict[str, str]]:
@@ -93,11 +87,3 @@ def load_all(session: DbSession, folder: Path = DEMO_DATA) -> dict[str, int]:
     }
     session.commit()
     return counts
-
-
-@reference_cli.command("load")
-@click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path), default=DEMO_DATA)
-def load(folder: Path) -> None:
-    """Charger Certifinfo, Formacode et les établissements SIRENE des Pays de la Loire depuis FOLDER."""
-    for name, count in load_all(db.session, folder).items():
-        click.echo(f"{name} : {count} ligne(s).")

@@ -5,15 +5,19 @@ from the live rows, which the organisation may be editing again.
 Sessions already over are left out: they are archived and no longer shown (sofi.md §4.2), and a partner's
 catalogue reads the file as the current offer."""
 
+import os
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from rp_sofi.lheo import tables
+from rp_sofi.lheo.export import validate, write
 from rp_sofi.lheo.records import (
     LheoAction,
     LheoDispositif,
@@ -130,3 +134,18 @@ def formations(db: DbSession, sirets: tuple[str, ...] | None, today: date) -> It
 
 def filename(today: date) -> str:
     return f"sofi-lheo-{today:%Y%m%d}.xml"
+
+
+def write_region_file(session: DbSession, target: Path, today: date) -> None:
+    """The whole region's validated offer as a Lhéo file at `target` (the nightly file). Written next to
+    it, checked, then renamed: partners never read a half-written or invalid file, and an invalid one
+    (LheoInvalid) leaves the previous night's file in place."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".lheo-", suffix=".xml")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(formations(session, None, today), stream)
+        validate(Path(temporary).read_bytes())
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; the file is meant for the partners' transfer
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from idp import messages
 from idp.extensions import db
 from idp.models import Account, UserSession
 from idp.services import sessions
+from idp.services.tokens import hand_over_session_tokens, revoke_session_tokens
 from shared.oidc_client.access import safe_next
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,8 +61,6 @@ def current_account() -> Account | None:
 def log_in(account: Account) -> None:
     """A fresh cookie session (no fixation: nothing from before the login survives) and a new token,
     in the request's transaction: the caller commits."""
-    from idp.oidc.tokens import hand_over_session_tokens
-
     previous_token = session.get("sid")
     previous = sessions.end_session(db.session, previous_token) if previous_token else None
     session.clear()
@@ -77,8 +76,6 @@ def log_in(account: Account) -> None:
 
 def log_out() -> None:
     """End the login session and what relying parties obtained through it."""
-    from idp.oidc.tokens import revoke_session_tokens
-
     token = session.get("sid")
     if token:
         ended = sessions.end_session(db.session, token)

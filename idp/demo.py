@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from idp.models import Account, Habilitation, OAuthClient, Role, Service
-from idp.oidc import tokens
+from idp.services import tokens
 from idp.services.clients import register_client
 from shared.clock import utcnow
 from shared.db import DbSession

@@ -138,7 +138,7 @@ class OAuthToken(db.Model):  # type: ignore[name-defined]
 
     account: Mapped[Account] = relationship(lazy="joined")
 
-    # What Authlib's refresh grant asks of a token (validity is judged by idp.oidc.tokens).
+    # What Authlib's refresh grant asks of a token (validity is judged by idp.services.tokens).
     def check_client(self, client: OAuthClient) -> bool:
         return self.client_id == client.client_id
 

@@ -9,8 +9,9 @@ from authlib.oidc.rpinitiated import EndSessionEndpoint
 
 from idp.extensions import db
 from idp.models import OAuthClient, OAuthToken
-from idp.oidc import keys, tokens
+from idp.oidc import keys
 from idp.oidc.server import issuer
+from idp.services import tokens
 from shared.clock import epoch
 
 

@@ -41,7 +41,8 @@ from idp.models import (
     OAuthToken,
     UsedClientAssertion,
 )
-from idp.oidc import claims, keys, tokens
+from idp.oidc import claims, keys
+from idp.services import tokens
 from shared.clock import epoch, utcnow
 
 
@@ -54,7 +55,7 @@ def authorization_server() -> Any:
     return current_app.extensions["oidc_server"]
 
 
-# Built once (see idp.oidc.tokens): every authorization and token request looks its client up. Its
+# Built once (see idp.services.tokens): every authorization and token request looks its client up. Its
 # service is not needed on the way (the habilitations query reads the service's code itself).
 CLIENT = (
     select(OAuthClient).options(lazyload(OAuthClient.service)).where(OAuthClient.client_id == bindparam("client_id"))

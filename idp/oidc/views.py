@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from idp.auth import current_account, log_out
 from idp.extensions import db
 from idp.forms.activation import ActivateForm
-from idp.oidc import claims, keys, tokens
+from idp.oidc import claims, keys
 from idp.oidc import server as oidc_server
 from idp.oidc.authorization import (
     answer,
@@ -24,6 +24,7 @@ from idp.oidc.authorization import (
     save_consent,
 )
 from idp.oidc.errors import bearer_error, french_error_page
+from idp.services import tokens
 from shared.db import without_transaction
 from shared.web import csrf
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from idp.extensions import db
 from idp.models import OAuthClient, OAuthToken, Service
-from idp.oidc import tokens
+from idp.services import tokens
 from shared.clock import utcnow
 
 

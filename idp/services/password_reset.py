@@ -4,8 +4,9 @@ from flask import current_app
 
 from idp.models import Account, AccountStatus, AuditEventType, LinkPurpose, OAuthToken, UserSession
 from idp.services import audit, links, mails, sessions
-from idp.services.accounts import find_account_by_email
+from idp.services.accounts import find_account_by_email, resend_activation
 from idp.services.passwords import hash_password
+from idp.services.tokens import revoke_where
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -17,8 +18,6 @@ def request_reset(session: DbSession, email: str, ip: str | None = None) -> None
         return
     if account.status is AccountStatus.PENDING:
         # Its owner never activated it: the activation link is what they need.
-        from idp.services.accounts import resend_activation
-
         resend_activation(session, account.email, ip)
         return
     token = links.issue_link(
@@ -50,8 +49,6 @@ def reset_password(session: DbSession, token: str, new_password: str, ip: str | 
 def set_password(session: DbSession, account: Account, new_password: str, keep: UserSession | None = None) -> None:
     """Store a new password: other sessions and every OIDC token end, pending reset links die, the
     owner is told."""
-    from idp.oidc.tokens import revoke_where
-
     account.password_hash = hash_password(new_password)
     account.password_changed_at = utcnow()
     links.void_links(session, account, LinkPurpose.PASSWORD_RESET)

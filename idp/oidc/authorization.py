@@ -18,11 +18,11 @@ from joserfc.jwk import KeySet
 from idp.auth import current_session
 from idp.extensions import db
 from idp.forms.activation import ActivateForm
-from idp.models import Consent
 from idp.oidc import keys
 from idp.oidc import server as oidc_server
 from idp.oidc.errors import french_error_page
 from idp.oidc.server import StoredAuthorizationRequest
+from idp.services import consents
 from idp.views.login_page import login_page
 from shared.clock import utcnow
 
@@ -57,7 +57,7 @@ def answer(params: dict[str, str], account: Any, oauth_request: OAuth2Request | 
         # The login form, here (with a session, a fresh login was asked: prompt=login, max_age); its
         # POST answers the service (continue_after_login).
         return login_page(next_url=authorize_url(params), login_hint=params.get("login_hint", ""))
-    if _needs_consent(grant.client, grant.request.scope, params, account):
+    if consents.needs_consent(db.session, account.id, grant.client, grant.request.scope, params.get("prompt", "")):
         if "none" in params.get("prompt", "").split():
             return error_response(redirectable(ConsentRequiredError(), grant, params))
         return render_template(
@@ -109,25 +109,6 @@ def must_log_in_again(params: dict[str, str]) -> bool:
 
 def authorize_url(params: dict[str, str]) -> str:
     return f"{url_for('oidc.authorize')}?{urlencode(params)}"
-
-
-def _needs_consent(client: Any, scope: str, params: dict[str, str], account: Any) -> bool:
-    prompt = params.get("prompt", "").split()
-    if "consent" in prompt:
-        return True
-    if client.first_party:
-        return False
-    given = db.session.query(Consent).filter_by(account_id=account.id, client_id=client.client_id).first()
-    return given is None or not set(scope.split()) <= set(given.scope.split())
-
-
-def save_consent(account_id: int, client_id: str, scope: str) -> None:
-    given = db.session.query(Consent).filter_by(account_id=account_id, client_id=client_id).first()
-    if given is None:
-        db.session.add(Consent(account_id=account_id, client_id=client_id, scope=scope))
-    else:
-        given.scope, given.granted_at = " ".join(sorted(set(given.scope.split()) | set(scope.split()))), utcnow()
-    db.session.commit()
 
 
 def requested_claims(params: dict[str, str]) -> dict[str, Any] | None:

@@ -21,10 +21,9 @@ from idp.oidc.authorization import (
     must_log_in_again,
     redirectable,
     requested_claims,
-    save_consent,
 )
 from idp.oidc.errors import bearer_error, french_error_page
-from idp.services import tokens
+from idp.services import consents, tokens
 from shared.db import without_transaction
 from shared.web import csrf
 
@@ -110,7 +109,7 @@ def consent() -> Any:
         return error_response(redirectable(error, grant, params))
     if request.form.get("decision") != "accept":
         return error_response(redirectable(AccessDeniedError("The user refused."), grant, params))
-    save_consent(account.id, grant.client.client_id, grant.request.scope)
+    consents.save_consent(db.session, account.id, grant.client.client_id, grant.request.scope)
     return issue_code(grant, account, claims_request)
 
 

@@ -98,4 +98,6 @@ def login_required(view: F) -> F:
 
 
 def redirect_next(default_endpoint: str = "home.index") -> Response:
-    return redirect(safe_next(request.args.get("next")) or url_for(default_endpoint))
+    # 303 after a form: the browser follows with a GET, never re-posting the form.
+    status = 303 if request.method == "POST" else 302
+    return redirect(safe_next(request.args.get("next")) or url_for(default_endpoint), code=status)

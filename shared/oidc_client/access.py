@@ -3,13 +3,15 @@
 from the ID token received at the last login, kept in the signed session cookie; a relying party
 authorises from these claims alone."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any, TypeVar, cast
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
+from werkzeug.urls import iri_to_uri
 
 from shared.oidc_client.claims import HabilitationClaim, parse_habilitations
 
@@ -84,11 +86,21 @@ def current_user() -> User | None:
     return cast(User | None, g.rp_user)
 
 
+# Browsers drop tabs and line breaks anywhere in a URL and read a backslash as a slash: « /\t/evil » and
+# « /\\evil » both lead to //evil. Any of them, or a space or other control character, refuses the target.
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f\\]")
+MAX_NEXT_LENGTH = 2048
+
+
 def safe_next(target: str | None) -> str | None:
-    """Only paths of this site: an open redirect would make the login a phishing tool."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path of this site (« /… », never « //… » nor a scheme), after the folding browsers apply: an open
+    redirect would make the login a phishing tool. Characters outside ASCII are percent-encoded."""
+    if not target or len(target) > MAX_NEXT_LENGTH or _UNSAFE_IN_NEXT.search(target):
+        return None
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return None
+    return iri_to_uri(target)
 
 
 def _to_login() -> Any:

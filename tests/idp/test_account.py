@@ -110,7 +110,7 @@ def account(app: Flask) -> Account:
 @pytest.fixture
 def user(client: webtest.TestApp, account: Account) -> webtest.TestApp:
     """The client, logged in as the account."""
-    assert log_in(client).status_int == 302
+    assert log_in(client).status_int == 303
     return client
 
 
@@ -128,7 +128,7 @@ def test_account_page_requires_login_and_comes_back_after_it(client: webtest.Tes
     form["email"] = EMAIL
     form["password"] = factories.PASSWORD
     res = form.submit()
-    assert res.status_int == 302
+    assert res.status_int == 303
     assert path_of(res.location) == "/mon-compte"
     page = res.follow()
     assert "<title>Mon compte" in page
@@ -149,7 +149,7 @@ def test_form_sent_after_the_session_expired_asks_to_log_in_again_without_a_dead
         login_form["email"] = EMAIL
         login_form["password"] = factories.PASSWORD
         res = login_form.submit()
-        assert res.status_int == 302
+        assert res.status_int == 303
         assert res.maybe_follow().status_int == 200  # not the 405 of a GET on the form's POST-only address
     assert reload(account.id).nom == "TESTEUSE"
 
@@ -277,7 +277,7 @@ def test_change_password(user: webtest.TestApp, account: Account, app: Flask, in
     fresh = other_client(app, "198.51.100.8")
     refused = log_in(fresh, EMAIL, factories.PASSWORD, status=422)
     assert messages.LOGIN_FAILED in refused
-    assert log_in(fresh, EMAIL, NEW_PASSWORD).status_int == 302
+    assert log_in(fresh, EMAIL, NEW_PASSWORD).status_int == 303
     assert account_page(fresh)
 
 
@@ -399,7 +399,7 @@ def test_change_email(user: webtest.TestApp, account: Account, app: Flask, inbox
 
     fresh = other_client(app, "198.51.100.8")
     assert messages.LOGIN_FAILED in log_in(fresh, EMAIL, status=422)
-    assert log_in(fresh, NEW_EMAIL).status_int == 302
+    assert log_in(fresh, NEW_EMAIL).status_int == 303
     assert NEW_EMAIL in account_page(fresh)
 
     requested, changed = audit_rows(AuditEventType.EMAIL_CHANGE_REQUESTED), audit_rows(AuditEventType.EMAIL_CHANGED)

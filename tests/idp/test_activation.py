@@ -34,7 +34,7 @@ def test_opening_the_link_does_not_activate_only_the_button_does(client, inbox):
     assert "Votre compte est activé" in done.text
     assert "Accéder au portail" in done.text
     assert status_of(account) is AccountStatus.ACTIVE
-    assert log_in(client, account.email).status_code == 302
+    assert log_in(client, account.email).status_code == 303
     events = db.session.scalars(select(AuditEvent.event).where(AuditEvent.account_id == account.id)).all()
     assert AuditEventType.ACTIVATION in events
 

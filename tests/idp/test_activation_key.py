@@ -138,7 +138,7 @@ def test_signing_up_from_the_page_leads_after_activation_and_login_to_the_code_t
     login_page = phone.get(link(activated, "Accéder au portail"))
     logged_in = log_in_from(login_page)
 
-    assert logged_in.status_int == 302
+    assert logged_in.status_int == 303
     assert logged_in.headers["Location"].endswith(CODE_TAB)
     code_tab = logged_in.follow()
     assert selected_tab(code_tab) == "SAISIR LE CODE D'ACTIVATION"

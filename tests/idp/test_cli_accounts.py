@@ -83,7 +83,7 @@ def test_create_a_pending_account_queues_its_activation_mail(app: Flask, client:
     page = client.get(link)
     (form,) = [form for key, form in page.forms.items() if isinstance(key, int) and form.method.lower() == "post"]
     assert "Votre compte est activé" in form.submit()
-    assert log_in(client, EMAIL, PASSWORD).status_int == 302
+    assert log_in(client, EMAIL, PASSWORD).status_int == 303
 
 
 def test_create_an_active_account_sends_no_mail(app: Flask, client: webtest.TestApp, inbox: Inbox) -> None:
@@ -96,7 +96,7 @@ def test_create_an_active_account_sends_no_mail(app: Flask, client: webtest.Test
     assert account.telephone is None
     assert inbox(EMAIL) == []
     assert count(OutboxMessage) == 0
-    assert log_in(client, EMAIL, PASSWORD).status_int == 302
+    assert log_in(client, EMAIL, PASSWORD).status_int == 303
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_create_accepts_a_siret_typed_with_spaces(app: Flask) -> None:
 
 def test_disable_ends_sessions_and_refuses_login(app: Flask, client: webtest.TestApp) -> None:
     account = factories.make_account(db.session, email=EMAIL)
-    assert log_in(client, EMAIL, factories.PASSWORD).status_int == 302
+    assert log_in(client, EMAIL, factories.PASSWORD).status_int == 303
     assert client.get("/mon-compte").status_int == 200
 
     result = run(app, "accounts", "disable", "Nouvel.Operateur@exemple.fr")
@@ -180,7 +180,7 @@ def test_enable_lets_the_account_log_in_again(app: Flask, client: webtest.TestAp
     result = run(app, "accounts", "enable", EMAIL)
     assert result.exit_code == 0, result.output
     assert db.session.get(Account, account.id).status is AccountStatus.ACTIVE  # type: ignore[union-attr]
-    assert log_in(client, EMAIL, factories.PASSWORD).status_int == 302
+    assert log_in(client, EMAIL, factories.PASSWORD).status_int == 303
     assert client.get("/mon-compte").status_int == 200
     (row,) = db.session.scalars(select(AuditEvent).where(AuditEvent.event == AuditEventType.ENABLED))
     assert row.account_id == account.id

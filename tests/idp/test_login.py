@@ -39,7 +39,7 @@ def test_login_opens_the_users_space(client):
 
 def test_address_is_case_insensitive(client):
     make_account(db.session)
-    assert log_in(client, "Claire.Testeuse@EXEMPLE.fr").status_code == 302
+    assert log_in(client, "Claire.Testeuse@EXEMPLE.fr").status_code == 303
 
 
 def test_unknown_address_and_wrong_password_get_the_same_answer(client):
@@ -76,7 +76,7 @@ def test_repeated_failures_block_the_address_for_everyone_then_release_it(client
         blocked = log_in(client, "claire.testeuse@exemple.fr")
         assert "Trop de tentatives de connexion" in alert_text(blocked)
         traveller.shift(timedelta(minutes=1, seconds=1))
-        assert log_in(client, "claire.testeuse@exemple.fr").status_code == 302
+        assert log_in(client, "claire.testeuse@exemple.fr").status_code == 303
     assert events(AuditEventType.LOGIN_BLOCKED) == 1
 
 
@@ -108,7 +108,7 @@ def test_many_failures_from_one_ip_block_that_ip_only(client, app):
             log_in(client, f"essai{number}@exemple.fr", WRONG)
         assert "Trop de tentatives" in alert_text(log_in(client, "claire.testeuse@exemple.fr"))
         elsewhere = webtest.TestApp(FreshContext(app), extra_environ={"REMOTE_ADDR": "203.0.113.9"})
-        assert log_in(elsewhere, "claire.testeuse@exemple.fr").status_code == 302
+        assert log_in(elsewhere, "claire.testeuse@exemple.fr").status_code == 303
 
 
 def test_logout_ends_the_session_on_the_server(client, app):
@@ -184,6 +184,6 @@ def test_login_rehashes_an_older_hash_to_argon2id(client):
     from passlib.hash import pbkdf2_sha256
 
     account = make_account(db.session, password_hash=pbkdf2_sha256.hash(PASSWORD))
-    assert log_in(client, account.email).status_code == 302
+    assert log_in(client, account.email).status_code == 303
     db.session.expire_all()
     assert db.session.get(type(account), account.id).password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")

@@ -52,7 +52,7 @@ def test_reset_mail_then_new_password_then_login(client, inbox):
     assert "Veuillez saisir un nouveau mot de passe et le confirmer" in page.text
     done = choose(client, path).follow()
     assert "Votre mot de passe a été modifié" in done.text
-    assert log_in(client, "claire.testeuse@exemple.fr", NEW).status_code == 302
+    assert log_in(client, "claire.testeuse@exemple.fr", NEW).status_code == 303
     assert "incorrect" in alert_text(
         log_in(webtest.TestApp(client.app), "claire.testeuse@exemple.fr", "Correct-Horse-Battery-42")
     )

@@ -158,14 +158,14 @@ def manager(soffi: Service) -> Account:
 @pytest.fixture
 def user(client: webtest.TestApp, requester: Account) -> webtest.TestApp:
     """The client, logged in as the requester."""
-    assert log_in(client, REQUESTER).status_int == 302
+    assert log_in(client, REQUESTER).status_int == 303
     return client
 
 
 def browser(app: Flask, email: str, ip: str) -> webtest.TestApp:
     """Another person's browser, logged in."""
     other = webtest.TestApp(FreshContext(app), extra_environ={"REMOTE_ADDR": ip})
-    assert log_in(other, email).status_int == 302
+    assert log_in(other, email).status_int == 303
     return other
 
 
@@ -407,11 +407,11 @@ def test_a_wrong_siret_or_an_expired_code_get_the_same_answer(
     client: webtest.TestApp, soffi: Service, requester: Account
 ) -> None:
     code = activation_codes.create_code(db.session, soffi, FORMALOIRE_NANTES, "ligne de commande")
-    assert log_in(client, REQUESTER).status_int == 302
+    assert log_in(client, REQUESTER).status_int == 303
     other_siret = redeem(client, FORMALOIRE_ESTUAIRE, code)
     unknown = redeem(client, FORMALOIRE_NANTES, "ABCD-EFGH-JKLM")
     with time_machine.travel(datetime.now(UTC) + timedelta(days=91), tick=False):
-        assert log_in(client, REQUESTER).status_int == 302
+        assert log_in(client, REQUESTER).status_int == 303
         expired = redeem(client, FORMALOIRE_NANTES, code)
 
     for page in (other_siret, unknown, expired):
@@ -428,7 +428,7 @@ def test_guessing_codes_is_suspended_after_five_failures(
 ) -> None:
     with time_machine.travel("2026-03-02 09:00:00+00:00", tick=False):  # 10h00 in Paris
         code = activation_codes.create_code(db.session, soffi, FORMALOIRE_NANTES, "ligne de commande")
-        assert log_in(client, REQUESTER).status_int == 302
+        assert log_in(client, REQUESTER).status_int == 303
         for guess in range(5):
             assert redeem(client, FORMALOIRE_NANTES, f"ABCD-EFGH-JKL{guess + 2}").status_int == 422
         blocked = redeem(client, FORMALOIRE_NANTES, code)  # even the right code waits

@@ -122,7 +122,7 @@ def test_long_unicode_password_is_accepted_whole(client, inbox):
     from tests.idp.web import log_in
 
     assert log_in(client, "claire.testeuse@exemple.fr", passphrase[:72]).status_code == 422  # no truncation
-    assert log_in(client, "claire.testeuse@exemple.fr", passphrase).status_code == 302
+    assert log_in(client, "claire.testeuse@exemple.fr", passphrase).status_code == 303
 
 
 def test_bad_contact_details_get_french_messages_and_create_nothing(client):

@@ -301,7 +301,7 @@ class Browser:
         assert page.status_code == 200
         response = self.submit(page, "/connexion", email=email, password=password)
         # Where the login leads (a redirect, or the answer to a service: its code, or the consent page).
-        assert response.status_code in (200, 302) and not shows_login_form(response), (
+        assert response.status_code in (200, 302, 303) and not shows_login_form(response), (
             f"login failed ({response.status_code})"
         )
         return response

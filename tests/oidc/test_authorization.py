@@ -231,7 +231,7 @@ def test_a_login_for_someone_else_than_the_hinted_person_asks_again(browser, sof
     page = browser.authorize(auth)
     # Logged in as another person than the token's: the service is not given that person's code.
     back = browser.log_in(email="autre.personne@exemple.fr", page=page)
-    assert back.status_code == 302 and urlsplit(back.headers["location"]).path == "/oidc/authorize"
+    assert back.status_code == 303 and urlsplit(back.headers["location"]).path == "/oidc/authorize"
     assert shows_login_form(browser.follow(back))
 
 

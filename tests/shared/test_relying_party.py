@@ -14,6 +14,7 @@ import rp_sofi
 from shared.config import UnsafeConfiguration
 from shared.oidc_client import messages
 from shared.oidc_client.access import safe_next
+from tests.shared.redirects import ESCAPING
 
 APPS = [
     (rp_soffi, "SOFFi", "soffi_session"),
@@ -81,6 +82,16 @@ def test_logout_when_not_logged_in_goes_home() -> None:
 )
 def test_only_local_paths_are_followed_after_login(target: str, kept: str | None) -> None:
     assert safe_next(target) == kept
+
+
+@pytest.mark.parametrize("target", ESCAPING)
+def test_no_known_bypass_leads_a_service_login_off_site(target: str) -> None:
+    """The login view keeps only what safe_next returns, and the callback leads there (integration tests)."""
+    assert safe_next(target) is None
+
+
+def test_a_local_path_with_accents_is_kept_percent_encoded() -> None:
+    assert safe_next("/gestion?onglet=é") == "/gestion?onglet=%C3%A9"
 
 
 def test_production_refuses_the_development_client_secret(monkeypatch: pytest.MonkeyPatch) -> None:

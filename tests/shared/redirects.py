@@ -1,0 +1,31 @@
+"""Targets a `next` parameter must never lead to: another site, once folded as browsers fold addresses."""
+
+# The known bypass families: what browsers fold into « //host » (tab, CR, LF inside the slashes, backslashes),
+# what a decoder would (%2F, %5C once decoded by the query string), full-width dots, three slashes, userinfo,
+# scheme-relative and absolute addresses, script schemes.
+ESCAPING = [
+    "//evil.example",
+    "///evil.example",
+    "/\t/evil.example",
+    "/\r/evil.example",
+    "/\n/evil.example",
+    "/\r\n/evil.example",
+    "\t//evil.example",
+    " //evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "/\\/evil.example",
+    "https://evil.example/",
+    "https:evil.example",
+    "HTTPS://evil.example",
+    "//user@evil.example",
+    "https://mesdemarches.example@evil.example/",
+    "\uff0e\uff0e/evil.example",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "evil.example",
+    "/\x00/evil.example",
+    "/\x7f/evil.example",
+    "/x" + "a" * 5000,
+]

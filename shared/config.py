@@ -28,7 +28,9 @@ def base_settings(
         "ENV_PRODUCTION": production,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or ("" if production else "dev-only-not-secret"),
         "SQLALCHEMY_DATABASE_URI": os.environ.get(database_env) or f"sqlite:///{Path(instance_path) / database_file}",
-        "SESSION_COOKIE_NAME": cookie_name,
+        # « __Host- »: the browser keeps it only if it came over HTTPS for this exact host (no Domain, Path=/),
+        # so a sibling subdomain cannot plant or overwrite it.
+        "SESSION_COOKIE_NAME": f"__Host-{cookie_name}" if production else cookie_name,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -12,6 +12,7 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from shared.clock import in_paris
 
@@ -41,7 +42,9 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
+    # Addresses carry one-time tokens (activation, reset, invitation): only the origin is ever sent, never the
+    # path. Not « no-referrer »: Flask-WTF refuses an HTTPS form posted without a same-origin Referer.
+    "Referrer-Policy": "strict-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
@@ -70,8 +73,29 @@ CSRF_TEXT = (
 )
 
 
+MAX_ID = 2**63 - 1  # a BIGINT primary key; SQLite's INTEGER too
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in every app's routes: an id the database column cannot hold is a 404, not an overflow
+    error from the driver (a 500)."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def database_id(value: str) -> int:
+    """A query-string id: `request.args.get(name, type=database_id)` is None when the value is not one."""
+    if not value.isascii() or not value.isdigit() or not 0 < int(value) <= MAX_ID:
+        raise ValueError(f"not a database id: {value!r}")
+    return int(value)
+
+
 def init_common(app: Flask) -> None:
-    """Wire CSRF, headers, error pages, templates and DSFR assets into an app."""
+    """Wire CSRF, headers, error pages, templates and DSFR assets into an app (before its blueprints: the routes'
+    `<int:…>` are database ids)."""
+    app.url_map.converters["int"] = DatabaseId
     csrf.init_app(app)
     app.jinja_env.undefined = StrictUndefined
     app.jinja_loader = ChoiceLoader(
@@ -82,6 +106,7 @@ def init_common(app: Flask) -> None:
         in_paris(value), "dd/MM/yyyy 'à' HH'h'mm", locale="fr_FR"
     )
     app.register_blueprint(_assets_blueprint())
+    app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -99,6 +124,16 @@ def _assets_blueprint() -> Blueprint:
     assets.register_blueprint(dsfr)
     assets.register_blueprint(altcha)
     return assets
+
+
+NUL_BYTE_TEXT = "L'adresse demandée contient un caractère non autorisé (caractère nul) : vérifiez le lien suivi."
+
+
+def _refuse_nul_bytes() -> tuple[str, int] | None:
+    """No address of any app holds a NUL byte, and PostgreSQL refuses one in a query's parameters (a 500)."""
+    if "\x00" in request.path or any("\x00" in key + value for key, value in request.args.items(multi=True)):
+        return render_error(400, NUL_BYTE_TEXT)
+    return None
 
 
 def _security_headers(response: Response) -> Response:

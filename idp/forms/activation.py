@@ -1,11 +1,10 @@
-from flask_wtf import FlaskForm
-
 from idp.forms.fields import email_field
+from shared.forms import AppForm
 
 
-class ActivateForm(FlaskForm):
+class ActivateForm(AppForm):
     """Only a button: activation is a POST so that link scanners cannot activate accounts."""
 
 
-class NewActivationLinkForm(FlaskForm):
+class NewActivationLinkForm(AppForm):
     email = email_field("Adresse électronique")

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 
 from idp import messages
 from idp.models import Civilite
-from idp.services.passwords import password_problems
+from idp.services.passwords import MAX_LENGTH, password_problems
 
 NAME_PATTERN = re.compile(r"^[^\d\x00-\x1f<>@_=+*#%$&|\\/{}\[\]]+$")
 
@@ -64,6 +64,13 @@ class SameAs:
     def __call__(self, form: Form, field: Field) -> None:
         if field.data != form[self.other].data:
             raise ValidationError(messages.PASSWORD_MISMATCH)
+
+
+def password_field(label: str, **kwargs: Any) -> PasswordField:
+    """A password typed to be checked (login, current password): over the policy's length it cannot be right,
+    and hashing it would cost time (and fail past passlib's 4 096 bytes)."""
+    too_long = Length(max=MAX_LENGTH, message=messages.PASSWORD_TOO_LONG)
+    return PasswordField(label, validators=[InputRequired(messages.REQUIRED), too_long], **kwargs)
 
 
 def new_password_fields(email_field: str | None = None) -> tuple[PasswordField, PasswordField]:

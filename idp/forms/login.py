@@ -1,11 +1,7 @@
-from flask_wtf import FlaskForm
-from wtforms import PasswordField
-from wtforms.validators import InputRequired
-
-from idp import messages
-from idp.forms.fields import email_field
+from idp.forms.fields import email_field, password_field
+from shared.forms import AppForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = email_field("Adresse électronique")
-    password = PasswordField("Mot de passe", validators=[InputRequired(messages.REQUIRED)])
+    password = password_field("Mot de passe")

@@ -1,11 +1,10 @@
-from flask_wtf import FlaskForm
-
 from idp.forms.fields import email_field, new_password_fields
+from shared.forms import AppForm
 
 
-class RequestResetForm(FlaskForm):
+class RequestResetForm(AppForm):
     email = email_field("Email")
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AppForm):
     password, confirm = new_password_fields()

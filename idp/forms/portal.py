@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import Field, Form, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, ValidationError
@@ -11,6 +10,7 @@ from idp import messages
 from idp.forms.fields import strip
 from idp.models import Role
 from idp.services.activation_codes import LENGTH, normalize
+from shared.forms import AppForm
 from shared.identifiers import Siret, compact
 
 
@@ -31,7 +31,7 @@ def validate_code_format(form: Form, field: Field) -> None:
         raise ValidationError(messages.PORTAL_CODE_FORMAT)
 
 
-class RequestAccessForm(FlaskForm):
+class RequestAccessForm(AppForm):
     siret = siret_field("demande_siret")
     role = RadioField(
         "Rôle souhaité",
@@ -44,12 +44,12 @@ class RequestAccessForm(FlaskForm):
         self.role.choices = [SelectChoice(role.code, role.label) for role in roles]
 
 
-class ActivationCodeForm(FlaskForm):
+class ActivationCodeForm(AppForm):
     siret = siret_field("code_siret")
     code = StringField(
         "Code d'activation", validators=[DataRequired(messages.REQUIRED), validate_code_format], filters=[strip]
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(AppForm):
     """« Annuler ma demande »: a button, with its CSRF token."""

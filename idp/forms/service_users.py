@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, Field, Form, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -11,6 +10,7 @@ from idp.forms.fields import email_field, strip
 from idp.models import Establishment, Role
 from idp.services.access_requests import REFUSAL_REASON_MAX
 from idp.services.service_users import today
+from shared.forms import AppForm
 from shared.identifiers import Siret, compact
 
 
@@ -53,7 +53,7 @@ def role_choices(roles: list[Role], placeholder: bool = False) -> list[tuple[str
     return [("", "Sélectionnez un rôle"), *choices] if placeholder else choices
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(AppForm):
     """✓, with the role the gestionnaire grants (the wished one unless changed)."""
 
     role = role_field("Rôle accordé")
@@ -63,7 +63,7 @@ class AcceptForm(FlaskForm):
         self.role.choices = role_choices(roles)
 
 
-class RefuseForm(FlaskForm):
+class RefuseForm(AppForm):
     reason = TextAreaField(
         "Motif du refus",
         filters=[strip],
@@ -74,7 +74,7 @@ class RefuseForm(FlaskForm):
     )
 
 
-class ChangeHabilitationForm(FlaskForm):
+class ChangeHabilitationForm(AppForm):
     """✎: another role, another end date (empty: no end)."""
 
     role = role_field()
@@ -85,11 +85,11 @@ class ChangeHabilitationForm(FlaskForm):
         self.role.choices = role_choices(roles)
 
 
-class DeleteHabilitationForm(FlaskForm):
+class DeleteHabilitationForm(AppForm):
     """🗑, once confirmed: a button with its CSRF token."""
 
 
-class AddHabilitationForm(FlaskForm):
+class AddHabilitationForm(AppForm):
     """« AJOUTER UNE NOUVELLE HABILITATION », the SIRET chosen among the company's establishments."""
 
     email = email_field("Adresse électronique de la personne")

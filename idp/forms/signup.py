@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired
 
@@ -11,18 +10,19 @@ from idp.forms.fields import (
     phone_field,
     strip,
 )
+from shared.forms import AppForm
 
 
-class ChooseEstablishmentForm(FlaskForm):
+class ChooseEstablishmentForm(AppForm):
     siret = HiddenField("SIRET", filters=[strip], validators=[DataRequired(messages.ESTABLISHMENT_REQUIRED)])
 
 
-class CredentialsForm(FlaskForm):
+class CredentialsForm(AppForm):
     email = email_field("Email")
     password, confirm = new_password_fields(email_field="email")
 
 
-class CoordonneesForm(FlaskForm):
+class CoordonneesForm(AppForm):
     civilite = civilite_field()
     nom = name_field("Nom")
     prenom = name_field("Prénom")

@@ -102,6 +102,7 @@ def must_log_in_again(params: dict[str, str]) -> bool:
     max_age = params.get("max_age")
     return (
         max_age is not None
+        and max_age.isascii()
         and max_age.isdigit()
         and (utcnow() - user_session.created_at).total_seconds() > int(max_age)
     )

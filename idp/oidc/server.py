@@ -12,11 +12,13 @@ from typing import Any, cast
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.integrations.flask_oauth2.authorization_server import create_token_expires_in_generator
 from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.base import invalid_error_characters
 from authlib.oauth2.rfc6749 import (
     InvalidClientError,
     InvalidGrantError,
     InvalidRequestError,
     OAuth2Request,
+    UnsupportedResponseTypeError,
     UnsupportedTokenTypeError,
     grants,
 )
@@ -104,6 +106,15 @@ class CodeGrant(grants.AuthorizationCodeGrant):
         if not self.request.payload.redirect_uri:
             raise InvalidRequestError("Missing 'redirect_uri'.")
         return str(super().validate_authorization_request())
+
+    @staticmethod
+    def validate_authorization_redirect_uri(request: Any, client: Any) -> str:
+        # Authlib's own message quotes the URI, and refuses (with an exception, a 500) to carry a quote, a
+        # backslash or a character outside ASCII in an error description: ours names no value.
+        redirect_uri = request.payload.redirect_uri
+        if not client.check_redirect_uri(redirect_uri):
+            raise InvalidRequestError("Invalid 'redirect_uri': not registered for this client.")
+        return str(redirect_uri)
 
     def validate_requested_scope(self) -> None:
         """Scope values not understood are ignored (OpenID Connect Core §3.1.2.1), not an error:
@@ -284,6 +295,33 @@ class Server(AuthorizationServer):
     def create_oauth2_request(self, request: Any) -> OAuth2Request:
         # Authlib's Flask integration always reads flask.request, whatever it is given.
         return request if isinstance(request, OAuth2Request) else super().create_oauth2_request(request)
+
+    def get_authorization_grant(self, request: OAuth2Request) -> Any:
+        # Authlib quotes an unknown response_type in its error description, and refuses (an exception, a 500)
+        # a character a description cannot carry: the answer to any unknown type, without quoting it.
+        if not invalid_error_characters(request.payload.response_type or ""):
+            return super().get_authorization_grant(request)
+        raise UnsupportedResponseTypeError(
+            "", "The response type is not supported by the server.", redirect_uri=self._checked_redirect_uri(request)
+        )
+
+    def _checked_redirect_uri(self, request: OAuth2Request) -> str | None:
+        """Where an error may be sent back (RFC 6749 §4.1.2.1): a URI registered for a known client, else None."""
+        client = self.query_client(request.payload.client_id) if request.payload.client_id else None
+        if client is None:
+            return None
+        requested = request.payload.redirect_uri
+        if not requested:
+            return cast(str | None, client.get_default_redirect_uri())
+        return requested if client.check_redirect_uri(requested) else None
+
+    def authenticate_client(self, request: Any, methods: Any, endpoint: str = "token") -> Any:
+        # Authlib decodes HTTP Basic credentials as UTF-8 and lets the error out (a 500): bytes that are not
+        # UTF-8 name no client of ours.
+        try:
+            return super().authenticate_client(request, methods, endpoint)
+        except UnicodeDecodeError:
+            raise InvalidClientError(description="The client credentials are not valid UTF-8.") from None
 
     def create_bearer_token_generator(self, config: Any) -> BearerTokenGenerator:
         # Authlib's generator draws every character with its own system call (90 for a token pair);

@@ -13,7 +13,7 @@ from idp.models import Account, Service
 from idp.services import access_requests, activation_codes, habilitations, portal
 from shared.clock import in_paris
 from shared.identifiers import is_valid_siret
-from shared.web import render_error
+from shared.web import database_id, render_error
 
 bp = Blueprint("portal", __name__, url_prefix="/portail")
 
@@ -50,7 +50,7 @@ def _tabs(service: Service) -> list[str]:
 def _request_form(service: Service, account: Account) -> RequestAccessForm:
     """Empty, or pre-filled from the refused request being corrected (« Corriger et renvoyer ma demande »)."""
     data = {"siret": account.siret}
-    request_id = request.args.get("demande", type=int)
+    request_id = request.args.get("demande", type=database_id)
     corrected = access_requests.find_own_request(db.session, account, request_id) if request_id else None
     if corrected is not None and corrected.service_id == service.id:
         data = {"siret": corrected.siret, "role": corrected.role.code}

@@ -24,7 +24,7 @@ from idp.models import AccessRequest, AccessRequestStatus, Account, Habilitation
 from idp.services import access_requests, habilitations, service_users
 from idp.services.service_users import ManagedCompany, PersonDetail
 from shared.clock import in_paris
-from shared.web import render_error
+from shared.web import database_id, render_error
 
 bp = Blueprint("service_users", __name__, url_prefix="/portail/services/<code>/utilisateurs")
 
@@ -174,7 +174,7 @@ def _page(
         "person": person,
         "forms": forms,
         "editing": editing,
-        "deleting": person.find_habilitation(args.get("supprimer", type=int)) if person else None,
+        "deleting": person.find_habilitation(args.get("supprimer", type=database_id)) if person else None,
         "form_has_errors": any(form.errors for form in forms.values()),
     }
     return render_template("service_users/index.html", **context), status
@@ -183,8 +183,8 @@ def _page(
 @bp.get("")
 @login_required
 def index(code: str) -> tuple[str, int]:
-    args = request.args
-    return _page(_screen(_service(code)), 200, args.get("personne", type=int), args.get("modifier", type=int))
+    person_id, editing_id = (request.args.get(key, type=database_id) for key in ("personne", "modifier"))
+    return _page(_screen(_service(code)), 200, person_id, editing_id)
 
 
 @bp.post("/demandes/<int:request_id>/valider")
@@ -296,4 +296,4 @@ def add(code: str) -> Response | tuple[str, int]:
             done = messages.USERS_HABILITATION_ADDED
             flash(done.format(person=added.account.display_name, role=role.label, siret=added.siret), "success")
             return redirect(_person_url(screen, added.account_id))
-    return _page(screen, 422, request.args.get("personne", type=int), submitted={"ajout": form})
+    return _page(screen, 422, request.args.get("personne", type=database_id), submitted={"ajout": form})

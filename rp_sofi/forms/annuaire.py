@@ -5,7 +5,6 @@ import re
 from typing import Any
 
 import phonenumbers
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, Field, Form, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from rp_sofi import messages
 from rp_sofi.models import Etablissement, Site
 from rp_sofi.services import annuaire
+from shared.forms import AppForm
 
 CIVILITES = [SelectChoice("", "Non précisée"), SelectChoice("Mme", "Madame"), SelectChoice("M.", "Monsieur")]
 
@@ -51,13 +51,13 @@ def validate_url(form: Form, field: Field) -> None:
         raise ValidationError(messages.URL_SCHEME)
 
 
-def version_of(form: FlaskForm) -> int | None:
+def version_of(form: AppForm) -> int | None:
     """The record's version the page was built from (optimistic locking); None when missing or forged."""
     text = form.version.data or ""
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None  # « ² » is a digit, not an ASCII one
 
 
-class EtablissementForm(FlaskForm):
+class EtablissementForm(AppForm):
     version = HiddenField()
     nda = StringField(
         "N° de déclaration d'activité",
@@ -77,7 +77,7 @@ class EtablissementForm(FlaskForm):
         return cls(prefix="etab", formdata=None, data=data | {"description": etablissement.description})
 
 
-class SiteForm(FlaskForm):
+class SiteForm(AppForm):
     version = HiddenField()
     nom_usage = StringField("Nom d'usage", filters=[strip], validators=[DataRequired(messages.REQUIRED), too_long(120)])
     adresse = StringField("Adresse", filters=[strip], validators=[DataRequired(messages.REQUIRED), too_long(250)])
@@ -114,7 +114,7 @@ class SiteForm(FlaskForm):
         }
 
 
-class ContactForm(FlaskForm):
+class ContactForm(AppForm):
     civilite = RadioField("Civilité", choices=CIVILITES, default="")
     nom = StringField("Nom", filters=[strip], validators=[DataRequired(messages.REQUIRED), too_long(120)])
     prenom = StringField("Prénom", filters=[strip], validators=[too_long(120)])
@@ -130,11 +130,11 @@ class ContactForm(FlaskForm):
         }
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """« Valider » after the warning, and the Carif-Oref's decisions: only the version of what was shown."""
 
     version = HiddenField()
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(AppForm):
     pass

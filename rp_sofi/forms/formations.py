@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     Field,
@@ -26,6 +25,7 @@ from rp_sofi import messages
 from rp_sofi.lheo import tables
 from rp_sofi.models import Dispositif, Session
 from rp_sofi.services.formations import CODE_MAX_DIGITS, ActionData, DispositifData, SessionData
+from shared.forms import AppForm
 from shared.identifiers import Siret
 
 T = TypeVar("T")
@@ -170,7 +170,7 @@ def version_field() -> FrenchIntegerField:
     return FrenchIntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-class CertifinfoForm(FlaskForm):
+class CertifinfoForm(AppForm):
     certifinfo = StringField(
         "Code Certifinfo", filters=[strip],
         validators=[
@@ -186,7 +186,7 @@ class CarifCertifinfoForm(CertifinfoForm):
     siret = StringField("SIRET de l'organisme", filters=[strip], validators=[InputRequired(messages.REQUIRED), Siret()])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(AppForm):
     """« Recherche Certifinfo » (a GET form: nothing changes)."""
 
     class Meta:
@@ -206,7 +206,7 @@ class SearchForm(FlaskForm):
     siret = StringField("SIRET de l'organisme", id="recherche_siret", filters=[strip])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     version = version_field()
     site_dispensateur_id = site_select("Site dispensateur")
     complement_intitule = text("Complément intitulé", 250)
@@ -236,7 +236,7 @@ class ActionForm(FlaskForm):
         )  # fmt: skip
 
 
-class SessionForm(FlaskForm):
+class SessionForm(AppForm):
     version = version_field()
     site_lieu_id = site_select("Site lieu")
     date_debut = FrenchDateField("Date début", validators=[InputRequired(messages.REQUIRED)])
@@ -283,7 +283,7 @@ class SessionForm(FlaskForm):
         )  # fmt: skip
 
 
-class DispositifForm(FlaskForm):
+class DispositifForm(AppForm):
     version = version_field()
     # Which dispositifs this person may choose is the rules' to say (Carif-Oref only, public actions).
     dispositif = SelectField(
@@ -319,9 +319,9 @@ class DispositifForm(FlaskForm):
         )  # fmt: skip
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(AppForm):
     """« Valider »: the button alone (and its CSRF token)."""
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(AppForm):
     answer = TextAreaField("Votre réponse", filters=[strip], validators=[DataRequired(messages.ANSWER_REQUIRED)])

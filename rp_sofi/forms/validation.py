@@ -3,7 +3,6 @@ record (each carrying the version it was taken on), and the formation without Ce
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, Field, Form, HiddenField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
@@ -12,6 +11,7 @@ from rp_sofi import messages
 from rp_sofi.forms.annuaire import strip, too_long
 from rp_sofi.services.dashboard import DEPARTEMENTS
 from rp_sofi.services.validation import KINDS, QueueFilter
+from shared.forms import AppForm
 from shared.identifiers import compact, siret_error
 
 # Certifinfo gives the level of the 2019 national framework (Formation.niveau_sortie keeps it the same way).
@@ -63,7 +63,7 @@ class QueueFilterForm(Form):
         return QueueFilter(kept["type"], kept["departement"], kept["depuis"])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     """« Valider la saisie », and « Valider » an annuaire record."""
 
     version = HiddenField()
@@ -94,7 +94,7 @@ class CertifinfoForm(DecisionForm):
             raise ValidationError(messages.CERTIFINFO_FORMAT)
 
 
-def decision_forms(version: int) -> dict[str, FlaskForm]:
+def decision_forms(version: int) -> dict[str, AppForm]:
     """The forms of an action's page, as a first GET shows them (a failed POST replaces its own)."""
     data = {"version": str(version)}
     return {
@@ -105,7 +105,7 @@ def decision_forms(version: int) -> dict[str, FlaskForm]:
     }
 
 
-class FormationForm(FlaskForm):
+class FormationForm(AppForm):
     """« Créer une formation hors Certifinfo (AIF) »."""
 
     siret = StringField("SIRET de l'organisme", filters=[lambda value: compact(value) if value else value],

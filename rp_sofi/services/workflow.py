@@ -131,7 +131,7 @@ def formation_for(db: DbSession, siret: str, certification: Certification) -> Fo
 def find_certification(db: DbSession, code: int | str) -> Certification:
     """The Certifinfo record to use; refused when unknown or withdrawn (pointing at its replacement)."""
     text = str(code).strip()
-    certification = db.get(Certification, int(text)) if text.isdigit() else None
+    certification = db.get(Certification, int(text)) if text.isascii() and text.isdigit() and len(text) <= 9 else None
     if certification is None:
         raise Invalid({"certifinfo": messages.CERTIFINFO_UNKNOWN})
     if certification.remplace_par:

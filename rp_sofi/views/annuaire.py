@@ -17,6 +17,7 @@ from rp_sofi.models import Contact, Etablissement, Site
 from rp_sofi.services import annuaire
 from rp_sofi.services.errors import Invalid, NotAllowed, SofiError, Stale
 from shared.clock import utcnow
+from shared.web import database_id
 
 bp = Blueprint("annuaire", __name__, url_prefix="/annuaire")
 
@@ -92,7 +93,7 @@ def _page(
 def index() -> Page:
     etablissement = _etablissement(request.args.get("siret"))
     db.session.commit()  # the first visit creates the établissement from SIRENE
-    site_id = request.args.get("site", type=int)
+    site_id = request.args.get("site", type=database_id)
     site = next((each for each in etablissement.sites if each.id == site_id), None)
     if site_id is not None and site is None:
         abort(404)

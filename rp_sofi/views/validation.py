@@ -2,6 +2,7 @@
 detail of each with what changed since it was last validated, and the decisions; and « Créer une formation hors
 Certifinfo (AIF) ». For the valideurs of the Carif-Oref only."""
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,7 @@ from rp_sofi.services import annuaire, validation, workflow
 from rp_sofi.services.errors import SofiError
 from rp_sofi.views.annuaire import commit, refused
 from shared.clock import in_paris, utcnow
+from shared.web import database_id
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")
 
@@ -137,8 +139,9 @@ def _record(kind: str, record_id: str) -> Etablissement | Site:
     record: Etablissement | Site | None = None
     if kind == "etablissement":
         record = db.session.get(Etablissement, record_id)
-    elif kind == "site" and record_id.isdigit():
-        record = db.session.get(Site, int(record_id))
+    elif kind == "site":
+        with contextlib.suppress(ValueError):  # not a site id (« ² » is a digit, but not an ASCII one)
+            record = db.session.get(Site, database_id(record_id))
     if record is None:
         abort(404)
     return record

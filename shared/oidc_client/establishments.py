@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for
-from flask_wtf import FlaskForm
 from wtforms import Field, RadioField
 from wtforms.validators import StopValidation
 
+from shared.forms import AppForm
 from shared.oidc_client import messages
 from shared.oidc_client.access import User, current_user, login_required, safe_next
 from shared.oidc_client.claims import HabilitationClaim
@@ -109,12 +109,12 @@ def switch_url() -> str:
     return url_for("oidc_establishments.choose", next=request.full_path.rstrip("?"))
 
 
-def _listed(form: FlaskForm, field: Field) -> None:
+def _listed(form: AppForm, field: Field) -> None:
     if field.data not in {value for value, _ in field.choices}:
         raise StopValidation(messages.ESTABLISHMENT_REQUIRED)
 
 
-class EstablishmentForm(FlaskForm):
+class EstablishmentForm(AppForm):
     siret = RadioField(messages.ESTABLISHMENT_LEGEND, validators=[_listed], validate_choice=False)
 
 

@@ -352,6 +352,39 @@ def test_new_password_policy_is_enforced(
     assert inbox(EMAIL) == []
 
 
+# Over the policy's 1 024 characters a password cannot be the right one; four-byte characters make it more
+# than the 4 096 bytes passlib hashes at all (it raised: a server error).
+OVERLONG_PASSWORD = "\U0001f512" * 1025
+
+
+def test_an_overlong_current_password_is_refused_next_to_the_field(
+    user: webtest.TestApp, account: Account, inbox: Inbox
+) -> None:
+    before = snapshot(account.id)
+    res = password_form(account_page(user), OVERLONG_PASSWORD, NEW_PASSWORD).submit(status=422)
+    assert messages.PASSWORD_TOO_LONG in field_error(res, "current")
+    assert snapshot(account.id) == before
+    assert inbox(EMAIL) == []
+
+
+def test_an_overlong_current_password_is_refused_when_changing_the_email(
+    user: webtest.TestApp, account: Account, inbox: Inbox
+) -> None:
+    res = request_email_change(user, NEW_EMAIL, OVERLONG_PASSWORD, status=422)
+    assert messages.PASSWORD_TOO_LONG in field_error(res, current_password_id(res))
+    assert inbox(NEW_EMAIL) == []
+    assert reload(account.id).email == EMAIL
+
+
+def test_a_file_sent_for_the_name_is_a_missing_name(user: webtest.TestApp, account: Account) -> None:
+    """A multipart body with a file part where the form has a text field (it was a server error)."""
+    form = form_posting_to(account_page(user), "/mon-compte/coordonnees")
+    fields = [(name, value) for name, value in form.submit_fields() if name != "nom"]
+    res = user.post("/mon-compte/coordonnees", fields, upload_files=[("nom", "nom.txt", b"DUPONT")], status=422)
+    assert messages.REQUIRED in field_error(res, "nom")
+    assert reload(account.id).nom == account.nom
+
+
 # --- e-mail address ------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from idp.extensions import db
 from idp.models import AuditEvent, AuditEventType, UserSession
 from tests.idp.conftest import FreshContext
 from tests.idp.factories import PASSWORD, make_account
-from tests.idp.web import alert_text, form, log_in
+from tests.idp.web import alert_text, field_error, form, log_in
 
 WRONG = "Pas-Le-Bon-Mot-De-Passe-1"
 
@@ -59,6 +59,23 @@ def test_empty_fields_get_messages_next_to_them(client):
     response = login.submit(status=422)
     assert "Ce champ est obligatoire." in response.text
     assert 'aria-invalid="true"' in response.text
+
+
+def test_an_overlong_password_is_refused_next_to_the_field(client):
+    """Over 4 096 bytes passlib refuses to hash (it was a server error); over 1 024 characters no password is ours."""
+    make_account(db.session)
+    response = log_in(client, "claire.testeuse@exemple.fr", "\U0001f512" * 1025)
+    assert response.status_code == 422
+    assert "Le mot de passe ne peut pas dépasser 1 024 caractères." in field_error(response, "password")
+    assert events(AuditEventType.LOGIN_SUCCESS) == 0
+
+
+def test_a_file_sent_for_the_address_is_a_missing_address(client):
+    """A multipart body with a file part where the form has a text field (it was a server error)."""
+    login = form(client.get("/connexion"), "/connexion")
+    fields = [(name, value) for name, value in login.submit_fields() if name != "email"] + [("password", PASSWORD)]
+    response = client.post("/connexion", fields, upload_files=[("email", "adresse.txt", b"a@b.fr")], status=422)
+    assert "Ce champ est obligatoire." in field_error(response, "email")
 
 
 def test_login_without_csrf_token_is_refused_in_french(client):

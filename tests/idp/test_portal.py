@@ -276,6 +276,16 @@ def test_nobody_can_cancel_someone_elses_request(
     assert "En attente de validation" in tile_text(user.get(PORTAL), "soffi")
 
 
+def test_an_id_too_big_for_the_database_is_not_found_or_ignored(user: webtest.TestApp, manager: Account) -> None:
+    """Ids over 64 bits in the address were a server error (no column holds them)."""
+    huge = "99999999999999999999"
+    portal = ask(user, "consultation").follow()
+    token = form(portal, "/annuler")["csrf_token"].value
+    assert "Page non trouvée" in text(user.post(f"/portail/demandes/{huge}/annuler", {"csrf_token": token}, status=404))
+    assert add_page(user, "sofi", demande=huge).status_int == 200
+    assert "En attente de validation" in tile_text(user.get(PORTAL), "soffi")
+
+
 def test_a_refused_request_shows_the_reason_and_can_be_corrected(
     user: webtest.TestApp, requester: Account, manager: Account, soffi: Service
 ) -> None:

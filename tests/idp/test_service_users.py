@@ -557,3 +557,33 @@ def test_delegations_are_shown_apart_and_cannot_be_changed_here(browser, soffi):
 def test_the_users_screen_links_to_the_access_journal(browser, requester):
     journal = browser.get(link(browser.get(USERS), "Journal des accès"))
     assert soup(journal).title.get_text().startswith("Journal des accès - SOFFi")
+
+
+def test_a_refusal_reason_with_a_nul_byte_is_refused_next_to_the_field(browser, requester):
+    """A NUL byte was stored (PostgreSQL refuses one with an error): a control character is refused by the form."""
+    refusal = form(person_page(browser, requester), "/refuser")
+    reason_field = next(name for name in refusal.fields if name.endswith("-reason"))
+    refusal[reason_field] = "Vous ne travaillez pas\x00 sur la collecte."
+    refused = refusal.submit(status=422)
+    assert "caractère non autorisé" in field_error(refused, reason_field)
+    assert db.session.scalar(select(AccessRequest.status)) is AccessRequestStatus.PENDING
+    assert mails_to(requester.email) == []
+
+
+HUGE = "99999999999999999999"  # over 64 bits: no column holds it (it was a server error)
+
+
+@pytest.mark.parametrize("query", ["personne", "modifier", "supprimer"])
+def test_an_id_too_big_for_the_database_in_the_address_is_ignored(browser, requester, query):
+    page = browser.get(USERS, {"personne": HUGE, query: HUGE})
+    assert page.status_int == 200 and "DEMANDEUR" in " ".join(listed(page))
+
+
+@pytest.mark.parametrize("action", ["demandes/{}/valider", "demandes/{}/refuser", "habilitations/{}/modifier",
+                                    "habilitations/{}/supprimer"])  # fmt: skip
+def test_an_id_too_big_for_the_database_in_a_path_is_not_found(browser, requester, action):
+    refusal = form(person_page(browser, requester), "/refuser")
+    token = next((name, value) for name, value in refusal.submit_fields() if name.endswith("csrf_token"))
+    answer = browser.post(f"{USERS}/{action.format(HUGE)}", dict([token]), status=404)
+    assert "Page non trouvée" in answer.text
+    assert db.session.scalar(select(AccessRequest.status)) is AccessRequestStatus.PENDING

@@ -360,6 +360,22 @@ def test_odd_authorization_requests_never_fail_with_a_server_error(browser, soff
         assert callback["iss"] == soffi.provider.url
 
 
+@pytest.mark.parametrize("redirect_uri", ['http://x/"', "http://x/\\", "http://x/é", "http://x/\t", "http://x/\x7f"])
+def test_an_unregistered_redirect_uri_with_odd_characters_gets_the_french_page(browser, soffi, redirect_uri):
+    """Before any login: Authlib refused to quote such characters in its error description (a server error)."""
+    params = {"client_id": "soffi", "response_type": "code", "redirect_uri": redirect_uri}
+    text = french_error_page(browser.get(soffi.provider.metadata["authorization_endpoint"], **params))
+    assert redirect_uri not in text
+
+
+@pytest.mark.parametrize("response_type", ["token", 'code"', "code\\", "codé", "code\x7f"])
+def test_a_response_type_with_odd_characters_is_refused_like_an_unknown_one(browser, soffi, account, response_type):
+    """Authlib refused to quote such characters in its error description (a server error)."""
+    browser.log_in()
+    auth = soffi.new_request(response_type=response_type)
+    error_redirect(soffi, auth, browser.authorize(auth), "unsupported_response_type")
+
+
 def test_request_objects_are_refused(browser, soffi, account):
     """Discovery says request and request_uri are not supported: OpenID Connect Core §6 wants an error."""
     browser.log_in()

@@ -1,5 +1,6 @@
 """The token endpoint: client authentication, codes single use, short-lived and bound, standard JSON errors."""
 
+import base64
 import dataclasses
 from datetime import timedelta
 
@@ -84,6 +85,17 @@ def test_malformed_basic_header_is_invalid_client(soffi, account):
         )
         assert response.status_code in (400, 401), header
         assert response.json()["error"] in ("invalid_client", "invalid_request")
+
+
+@pytest.mark.parametrize("endpoint", ["token_endpoint", "revocation_endpoint", "introspection_endpoint"])
+def test_basic_credentials_that_are_not_utf8_are_invalid_client(soffi, account, endpoint):
+    """Authlib decoded them and let the error out: a server error on the three authenticated endpoints."""
+    header = "Basic " + base64.b64encode(b"\xff\xfe:\x00").decode()
+    response = soffi.provider.back_channel.post(
+        soffi.provider.metadata[endpoint], data={"grant_type": "authorization_code", "code": "x", "token": "x"},
+        headers={"Authorization": header},
+    )  # fmt: skip
+    assert_invalid_client(response)
 
 
 def test_private_key_jwt_assertion_is_accepted_once(browser, jwt_rp, account):

@@ -4,6 +4,7 @@ import pytest
 
 from idp import create_app
 from shared.config import UnsafeConfiguration
+from tests.idp.web import form
 
 
 def test_security_headers_on_every_page(client):
@@ -14,7 +15,7 @@ def test_security_headers_on_every_page(client):
         assert "frame-ancestors 'none'" in csp
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
-        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["Referrer-Policy"] == "strict-origin"
         assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -62,3 +63,24 @@ def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/idp")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-idp_session"
+    response = app.test_client().get("/connexion", base_url="https://mesdemarches.example")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-idp_session=") and "Secure" in cookie and "Path=/" in cookie
+    assert "Domain" not in cookie
+
+
+def test_over_https_a_form_posted_with_only_the_origin_as_referer_is_accepted(client):
+    """What « Referrer-Policy: strict-origin » lets the browser send is enough for the CSRF check over HTTPS
+    (« no-referrer » would make every form fail in production: Flask-WTF wants a same-origin Referer)."""
+    https = {"wsgi.url_scheme": "https", "HTTP_HOST": "localhost"}
+    page = client.get("/connexion", extra_environ=https)
+    login = form(page, "/connexion")
+    login["email"], login["password"] = "personne@exemple.fr", "Pas-Le-Bon-Mot-De-Passe-1"
+    fields = dict(login.submit_fields())
+    # Posted directly: WebTest's form.submit() would send the whole page address as Referer.
+    origin_only = {**https, "HTTP_REFERER": "https://localhost/"}
+    answered = client.post("/connexion", fields, extra_environ=origin_only, expect_errors=True)
+    assert answered.status_code == 422  # the credentials were checked: the form passed the CSRF check
+    refused = client.post("/connexion", fields, extra_environ=https, expect_errors=True)
+    assert refused.status_code == 400  # no Referer at all over HTTPS: refused

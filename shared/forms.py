@@ -1,0 +1,41 @@
+"""The base of every form of every app: what a browser's form can send, and nothing a database cannot store."""
+
+import re
+from typing import Any
+
+from flask import request
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from wtforms import Field, PasswordField, StringField, TextAreaField, ValidationError
+from wtforms import Form as BaseForm
+
+CONTROL_CHARACTER_TEXT = "Ce champ contient un caractère non autorisé (caractère de contrôle)."
+
+# C0 controls, DEL and C1 controls: never typed, only pasted or forged; PostgreSQL refuses NUL outright.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A multi-line text keeps its line breaks and tabs.
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refuse_control_characters(form: BaseForm, field: Field) -> None:
+    pattern = _CONTROL_IN_TEXT if isinstance(field, TextAreaField) else _CONTROL
+    if isinstance(field.data, str) and pattern.search(field.data):
+        raise ValidationError(CONTROL_CHARACTER_TEXT)
+
+
+class AppForm(FlaskForm):
+    """Flask-WTF's form, reading only the text fields of a posted form (never a file part or a JSON body in
+    place of a text, which the fields cannot parse) and refusing control characters in every text field."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: BaseForm, formdata: Any) -> Any:
+            if formdata is _Auto:
+                return request.form if request.method in {"POST", "PUT", "PATCH", "DELETE"} else None
+            return formdata
+
+        def bind_field(self, form: BaseForm, unbound_field: Any, options: dict[str, Any]) -> Field:
+            field = super().bind_field(form, unbound_field, options)
+            # A password is hashed, never stored as text: any character it holds is the person's choice.
+            if isinstance(field, StringField) and not isinstance(field, PasswordField):
+                field.validators = [_refuse_control_characters, *field.validators]
+            return field

@@ -20,6 +20,7 @@ class AuditEventType(enum.StrEnum):
     LOGIN_INACTIVE = "account:login:inactive"
     LOGOUT = "account:logout"
     PASSWORD_RESET_REQUESTED = "account:password:reset_requested"
+    PASSWORD_RESET_NO_ACCOUNT = "account:password:reset_requested:no_account"  # no active account has the address
     PASSWORD_RESET = "account:password:reset"
     PASSWORD_CHANGED = "account:password:changed"
     EMAIL_CHANGE_REQUESTED = "account:email:change_requested"

@@ -47,6 +47,10 @@ def send_password_reset(session: DbSession, account: Account, token: str) -> dic
     )
 
 
+def send_password_reset_no_account(session: DbSession, email: str) -> dict[str, Any]:
+    return _queue(session, "password_reset_no_account", email, email=email)
+
+
 def send_password_changed(session: DbSession, account: Account) -> dict[str, Any]:
     return _queue(session, "password_changed", account.email, account=account)
 

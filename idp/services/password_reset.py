@@ -4,7 +4,7 @@ from flask import current_app
 
 from idp.models import Account, AccountStatus, AuditEventType, LinkPurpose, OAuthToken, UserSession
 from idp.services import audit, links, mails, sessions
-from idp.services.accounts import find_account_by_email, resend_activation
+from idp.services.accounts import find_account_by_email, normalize_email, resend_activation
 from idp.services.passwords import hash_password
 from idp.services.tokens import revoke_where
 from shared.clock import utcnow
@@ -12,19 +12,24 @@ from shared.db import DbSession
 
 
 def request_reset(session: DbSession, email: str, ip: str | None = None) -> None:
-    """Queue a reset e-mail when an active account has this address; nothing visible otherwise."""
+    """Queue a reset e-mail when an active account has this address, an activation e-mail when its account
+    was never activated, and otherwise an e-mail saying that no active account uses it. Every path writes
+    an e-mail and an audit row, so that neither the page nor its time tells which addresses have an account
+    (a known address once took twice as long as an unknown one)."""
     account = find_account_by_email(session, email)
-    if account is None or account.status is AccountStatus.DISABLED:
-        return
-    if account.status is AccountStatus.PENDING:
+    if account is not None and account.status is AccountStatus.PENDING:
         # Its owner never activated it: the activation link is what they need.
         resend_activation(session, account.email, ip)
         return
-    token = links.issue_link(
-        session, account, LinkPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_LINK_LIFETIME"]
-    )
-    mails.send_password_reset(session, account, token)
-    audit.record(session, AuditEventType.PASSWORD_RESET_REQUESTED, account.id, ip)
+    if account is None or account.status is AccountStatus.DISABLED:
+        mails.send_password_reset_no_account(session, normalize_email(email))
+        audit.record(session, AuditEventType.PASSWORD_RESET_NO_ACCOUNT, account.id if account else None, ip)
+    else:
+        token = links.issue_link(
+            session, account, LinkPurpose.PASSWORD_RESET, current_app.config["PASSWORD_RESET_LINK_LIFETIME"]
+        )
+        mails.send_password_reset(session, account, token)
+        audit.record(session, AuditEventType.PASSWORD_RESET_REQUESTED, account.id, ip)
     session.commit()
 
 

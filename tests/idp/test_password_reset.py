@@ -2,12 +2,13 @@
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 import time_machine
 import webtest
 from sqlalchemy import select
 
 from idp.extensions import db
-from idp.models import AuditEvent, AuditEventType
+from idp.models import AccountStatus, AuditEvent, AuditEventType
 from tests.idp.conftest import FreshContext
 from tests.idp.factories import make_account
 from tests.idp.web import alert_text, field_error, form, log_in
@@ -67,8 +68,39 @@ def test_known_and_unknown_addresses_get_the_same_answer(client, inbox, mail_ser
     known = ask_reset(client, "claire.testeuse@exemple.fr").text.replace("claire.testeuse@exemple.fr", "X")
     unknown = ask_reset(client, "personne@exemple.fr").text.replace("personne@exemple.fr", "X")
     assert known == unknown
-    inbox("x")
-    assert [mail.recipients for mail in mail_server.received] == [["claire.testeuse@exemple.fr"]]
+    assert inbox("claire.testeuse@exemple.fr")[-1].subject == SUBJECT
+    (told,) = inbox("personne@exemple.fr")
+    assert "aucun compte actif n'utilise cette adresse" in told.text
+
+
+def writes(client: webtest.TestApp, email: str) -> list[str]:
+    """The statements the reset request runs, with their tables, in order (values left out)."""
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        verb = statement.split()[0].upper()
+        if verb in {"INSERT", "UPDATE", "DELETE"}:
+            statements.append(" ".join(statement.split()[:3]))
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        ask_reset(client, email)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    return statements
+
+
+def test_known_and_unknown_addresses_cost_the_same_work(client):
+    """A known address took twice as long as an unknown one (9.7 ms against 5.5 ms): the reset told who has an
+    account by its timing. Each path now writes an e-mail and an audit row; a known one also its link."""
+    make_account(db.session)
+    make_account(db.session, email="desactive@exemple.fr").status = AccountStatus.DISABLED
+    db.session.commit()
+    known = writes(client, "claire.testeuse@exemple.fr")
+    unknown = writes(client, "personne@exemple.fr")
+    disabled = writes(client, "desactive@exemple.fr")
+    assert sorted(unknown) == sorted(disabled) == ["INSERT INTO audit_event", "INSERT INTO outbox_message"]
+    assert sorted(known) == ["INSERT INTO audit_event", "INSERT INTO one_time_link", "INSERT INTO outbox_message"]
 
 
 def test_bad_address_gets_a_message_next_to_the_field(client):
@@ -165,3 +197,14 @@ def test_a_disabled_account_cannot_use_a_link_sent_before(client, inbox, app):
     result = app.test_cli_runner().invoke(args=["accounts", "disable", "claire.testeuse@exemple.fr"])
     assert result.exit_code == 0
     assert client.get(path, status=404).status_code == 404
+
+
+def test_a_file_sent_for_the_address_is_a_missing_address(client, inbox):
+    """A multipart body with a file part where the form has a text field (it was a server error)."""
+    make_account(db.session)
+    request = form(client.get("/mot-de-passe/oublie"), "/mot-de-passe/oublie")
+    fields = [(name, value) for name, value in request.submit_fields() if name != "email"]
+    upload = [("email", "adresse.txt", b"claire.testeuse@exemple.fr")]
+    response = client.post("/mot-de-passe/oublie", fields, upload_files=upload, status=422)
+    assert "Ce champ est obligatoire." in field_error(response, "email")
+    assert inbox("claire.testeuse@exemple.fr") == []

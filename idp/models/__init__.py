@@ -15,7 +15,7 @@ from idp.models.oauth import (
 )
 from idp.models.outbox import OutboxMessage
 from idp.models.service import Habilitation, Role, Service
-from idp.models.throttle import LoginThrottle
+from idp.models.throttle import LoginThrottle, SpentBotCheck
 from idp.models.user_session import UserSession
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "Role",
     "Service",
     "SigningKey",
+    "SpentBotCheck",
     "UsedClientAssertion",
     "UserSession",
 ]

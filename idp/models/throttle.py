@@ -13,3 +13,10 @@ class LoginThrottle(db.Model):  # type: ignore[name-defined]
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(DateTime)
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SpentBotCheck(db.Model):  # type: ignore[name-defined]
+    """Solved ALTCHA challenges already used: a solution opens one form submission, on whichever instance."""
+
+    challenge: Mapped[str] = mapped_column(String(128), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -1,16 +1,16 @@
-"""The self-hosted bot check (ALTCHA proof of work): no third-party CAPTCHA service, no tracking."""
+"""The self-hosted bot check (ALTCHA proof of work): no third-party CAPTCHA service, no tracking. The challenges
+are served here; a solution is checked, and spent, by idp.services.bot_check."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import altcha
 from flask import Blueprint, current_app, jsonify
 from werkzeug.wrappers import Response
 
 from idp.extensions import limiter
+from idp.services.bot_check import CHALLENGE_LIFETIME
 
 bp = Blueprint("altcha", __name__)
-
-CHALLENGE_LIFETIME = timedelta(minutes=20)
 
 
 @bp.get("/altcha/challenge")
@@ -29,16 +29,3 @@ def challenge() -> Response:
         salt=created.salt,
         signature=created.signature,
     )
-
-
-def is_human(payload: str | None) -> bool:
-    """True when the form carries a solved, unexpired challenge signed by this server."""
-    if not current_app.config["ALTCHA_ENABLED"]:
-        return True
-    if not payload or len(payload) > 4096:
-        return False
-    try:
-        verified, _ = altcha.verify_solution_v1(payload, current_app.config["SECRET_KEY"], check_expires=True)
-    except (ValueError, TypeError, KeyError):
-        return False
-    return bool(verified)

@@ -14,10 +14,10 @@ from idp.auth import client_ip
 from idp.extensions import configured_limit, db, limiter
 from idp.forms.signup import ChooseEstablishmentForm, CoordonneesForm, CredentialsForm
 from idp.models import Civilite
+from idp.services import bot_check
 from idp.services.accounts import SignUp, sign_up
 from idp.services.directory import find_establishment, search_establishments
 from idp.services.passwords import hash_password
-from idp.views.altcha import is_human
 from shared.oidc_client.access import safe_next
 
 bp = Blueprint("signup", __name__, url_prefix="/inscription")
@@ -93,7 +93,7 @@ def coordonnees() -> Response | str | tuple[str, int]:
         return _lost()
     form = CoordonneesForm()
     if form.validate_on_submit():
-        if is_human(form.altcha.data):
+        if bot_check.is_human(db.session, form.altcha.data):
             data = SignUp(
                 siret=state["siret"],
                 email=state["email"],

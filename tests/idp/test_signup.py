@@ -155,6 +155,19 @@ def test_the_bot_check_must_be_solved(client):
     assert account_count() == 0
 
 
+def test_one_solved_bot_check_opens_one_sign_up_only(client):
+    """The same solution posted again (it once created two accounts) is refused, as on another instance: the
+    spent solutions are in the database."""
+    payload = solved_altcha(client)
+    first = coordonnees(client, credentials(start(client), "premiere@exemple.fr").follow(), altcha=payload)
+    assert first.status_code == 302 and account_count() == 1
+    other = webtest.TestApp(client.app, extra_environ={"REMOTE_ADDR": "198.51.100.9"})
+    again = coordonnees(other, credentials(start(other), "seconde@exemple.fr").follow(), altcha=payload)
+    assert again.status_code == 422
+    assert "Confirmez que vous n'êtes pas une machine" in field_error(again, "altcha")
+    assert account_count() == 1
+
+
 def test_a_lost_wizard_step_creates_nothing_and_starts_again(client):
     lost = client.get("/inscription/coordonnees")
     assert lost.status_code == 302

@@ -1,0 +1,837 @@
+"""CSRF on every state-changing route of every app, found by enumerating each app's URL map (issue 13).
+
+For every rule that accepts POST (or PUT, PATCH, DELETE) of the identity provider and of the three services, the
+test puts a person where the route would act (logged in, real ids in the path, the real rendered form filled), then
+sends that form without its token, and with a token of another session: each is refused with the French CSRF page
+of shared/web.py and NOTHING is written (every table's rows, and the signed session of the services, compared
+before and after). The same form with its own token is then not refused by the CSRF check, and for the routes
+marked `acts` it does change the database or the session — so the refusal was the CSRF check, not a missing
+login, a wrong id or an empty form.
+
+A new state-changing route fails `test_every_state_changing_route_has_a_case` (and its own parametrized test) until
+a case below says how to reach it; a new `csrf.exempt` fails `test_the_csrf_exemptions_are_exactly_the_oauth_ones`.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+import webtest
+from flask import Flask
+from flask_wtf.csrf import generate_csrf
+
+import rp_bpf
+import rp_soffi
+import rp_sofi
+from idp import create_app as create_idp
+from shared.clock import in_paris, utcnow
+from shared.oidc_client.access import ID_TOKEN_KEY, USER_KEY
+from shared.oidc_client.claims import HabilitationClaim
+from shared.oidc_client.establishments import CURRENT_KEY
+from shared.web import CSRF_TEXT, csrf
+from tests.conftest import SOFI_REFERENCE_TABLES, idp_test_config
+from tests.idp.conftest import FreshContext
+from tests.rp_sofi.conftest import sofi_config
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+NOBODY_LISTENS = "http://127.0.0.1:9"
+
+
+def rp_config(**extra: Any) -> dict[str, Any]:
+    return {"TESTING": True, "SECRET_KEY": "test-secret-key", "RP_ISSUER": NOBODY_LISTENS, **extra}
+
+
+# The apps as their tests configure them, built once at collection to enumerate their URL maps (no database is
+# touched by building an app).
+APPS: dict[str, Flask] = {
+    "idp": create_idp(idp_test_config("sqlite://", 9)),
+    "sofi": rp_sofi.create_app(sofi_config("sqlite://")),
+    "soffi": rp_soffi.create_app(rp_config()),
+    "bpf": rp_bpf.create_app(rp_config()),
+}
+
+
+def state_changing_rules(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, rule) of every rule of the app accepting a state-changing method."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted((rule.methods or set()) & STATE_CHANGING):
+            found.append((rule.endpoint, method, rule.rule))
+    return sorted(found)
+
+
+def is_exempt(app: Flask, endpoint: str) -> bool:
+    """What Flask-WTF's CSRFProtect._is_exempt decides for a request to this endpoint."""
+    blueprint = endpoint.rpartition(".")[0]
+    if blueprint and app.blueprints.get(blueprint) in csrf._exempt_blueprints:
+        return True
+    view = app.view_functions[endpoint]
+    return f"{view.__module__}.{view.__name__}" in csrf._exempt_views
+
+
+# The identity provider's OAuth / OpenID Connect protocol endpoints, legitimately without a CSRF token: each is
+# either authenticated otherwise or safe to reach cross-site by design. Nothing else may be exempt.
+OAUTH_EXEMPT = {
+    "oidc.token": "client authentication (secret or private_key_jwt) plus the code and its PKCE verifier",
+    "oidc.revoke": "client authentication (RFC 7009)",
+    "oidc.introspect": "client authentication (RFC 7662)",
+    "oidc.userinfo": "bearer access token (OIDC Core 5.3); no cookie is read",
+    "oidc.authorize": "a cross-site POST from the relying party by design (OIDC Core 3.1.2.1); issues nothing "
+    "without a session and PKCE, consent is a separate CSRF-protected POST",
+    "oidc.end_session": "RP-initiated logout: without a valid id_token_hint of the same person it only shows a "
+    "confirmation whose form posts to the CSRF-protected /deconnexion",
+}
+
+
+# --- what was written: every row of every table, and the services' signed session ---------------------------------
+
+
+def table_rows(db: Any, skip: set[str] = frozenset()) -> dict[str, list[tuple[Any, ...]]]:
+    db.session.rollback()  # each request committed in its own session
+    with db.engine.connect() as connection:
+        return {
+            table.name: sorted(connection.execute(sa.select(table)).all(), key=repr)
+            for table in db.metadata.sorted_tables
+            if table.name not in skip
+        }
+
+
+def rp_session(app: Flask, browser: webtest.TestApp) -> dict[str, Any]:
+    """The service's signed session cookie, decoded, without the CSRF raw token (which is not state)."""
+    raw = browser.cookies.get(app.config["SESSION_COOKIE_NAME"])
+    if raw is None:
+        return {}
+    data = app.session_interface.get_signing_serializer(app).loads(raw)  # type: ignore[attr-defined]
+    return {key: value for key, value in data.items() if key not in ("csrf_token", "_flashes")}
+
+
+def other_session_token(app: Flask) -> str:
+    """A genuine token, signed with the app's key, but of another browser's session."""
+    with app.test_request_context():
+        return generate_csrf()
+
+
+# --- a request: the real form, as the browser would send it ---------------------------------------------------------
+
+Fields = list[tuple[str, str]]
+
+
+def form_to(page: webtest.TestResponse, path: str) -> webtest.Form:
+    """The form of the page posting to exactly this path."""
+    for candidate in page.forms.values():
+        if urlsplit(candidate.action or page.request.path).path == path:  # no action: the page's own address
+            return candidate
+    actions = [candidate.action for candidate in page.forms.values()]
+    raise AssertionError(f"no form posting to {path} on {page.request.url} (forms: {actions})")
+
+
+def fields_of(form: webtest.Form, **values: str | list[str]) -> Fields:
+    """The form's fields as submitted, after filling `values` (a list ticks checkboxes / picks several)."""
+    for name, value in values.items():
+        if isinstance(value, list):
+            for box in form.fields[name]:
+                box.checked = box._value in value
+        else:
+            try:
+                form[name] = value
+            except ValueError:  # not one of the options the page offers: sent as typed
+                form[name].force_value(value)
+    return [(name, str(value)) for name, value in form.submit_fields()]
+
+
+def token_of(page: webtest.TestResponse) -> str:
+    field = page.html.find("input", attrs={"name": lambda name: bool(name) and name.endswith("csrf_token")})
+    assert field is not None, f"no CSRF token on {page.request.url}"
+    return str(field["value"])
+
+
+def without_token(fields: Fields) -> Fields:
+    stripped = [(name, value) for name, value in fields if not name.endswith("csrf_token")]
+    assert len(stripped) < len(fields), "the rendered form carries no CSRF token"
+    return stripped
+
+
+def with_token(fields: Fields, token: str) -> Fields:
+    return [(name, token if name.endswith("csrf_token") else value) for name, value in fields]
+
+
+def is_csrf_refusal(answer: webtest.TestResponse) -> bool:
+    return (answer.status_int == 400 and CSRF_TEXT.replace("'", "&#39;") in answer.text) or (
+        answer.status_int == 400 and CSRF_TEXT in answer.text
+    )
+
+
+@dataclass
+class Case:
+    """How to reach a route: who is logged in, the path's ids, the real form filled (`prepare` returns the path
+    and the fields with their token); `acts`: the same request with its token must change something."""
+
+    prepare: Callable[..., tuple[str, Fields]]
+    acts: bool = True
+    login: str = "gestionnaire"
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def check_route(
+    app: Flask,
+    browser: webtest.TestApp,
+    method: str,
+    path: str,
+    fields: Fields,
+    state: Callable[[], Any],
+    acts: bool,
+) -> None:
+    before = state()
+    for sent in (without_token(fields), with_token(fields, other_session_token(app))):
+        answer = browser.request(path, method=method, POST=sent, expect_errors=True)
+        assert is_csrf_refusal(answer), f"{method} {path} without a valid token answered {answer.status}"
+        assert "Requête incorrecte" in answer.text  # the French error page's title
+        assert state() == before, f"{method} {path} refused, yet something was written"
+    answer = browser.request(path, method=method, POST=fields, expect_errors=True)
+    assert not is_csrf_refusal(answer), f"{method} {path} refused even with its own token: a bad case"
+    assert answer.status_int != 500  # (a logout of a service answers 503 here: no IdP listens to end its session)
+    if acts:
+        assert state() != before, f"{method} {path} with its token changed nothing ({answer.status}): a bad case"
+
+
+# === the identity provider ==========================================================================================
+
+
+@dataclass
+class IdpWorld:
+    """FORMA'LOIRE: Sam the gestionnaire of SOFFi, Lou who asked for access, Camille who has « Consultation », Ada
+    who has nothing yet, Zoé whose account awaits activation; one-time links and an activation code."""
+
+    browser: webtest.TestApp
+    ids: dict[str, Any]
+
+
+def idp_world(client: webtest.TestApp) -> IdpWorld:
+    from idp.extensions import db
+    from idp.models import Habilitation, LinkPurpose
+    from idp.services import access_requests, activation_codes, links
+    from tests.idp.portal_data import (
+        FORMALOIRE_ANJOU,
+        FORMALOIRE_ESTUAIRE,
+        FORMALOIRE_NANTES,
+        habilitate,
+        person,
+        role,
+        services,
+    )
+
+    catalogue = services(db.session)
+    soffi = catalogue["soffi"]
+    manager = person(db.session, "gestion@formaloire.example", FORMALOIRE_ANJOU, "GERANTE", "Sam")
+    habilitate(db.session, manager, soffi, "gestionnaire")
+    requester = person(db.session, "demandeur@formaloire.example", FORMALOIRE_NANTES, "DEMANDEUR", "Lou")
+    pending = access_requests.request_access(
+        db.session, requester, soffi, FORMALOIRE_NANTES, role(soffi, "consultation")
+    )
+    colleague = person(db.session, "camille@formaloire.example", FORMALOIRE_NANTES, "COLLEGUE", "Camille")
+    held: Habilitation = habilitate(db.session, colleague, soffi, "consultation")
+    newcomer = person(db.session, "ada@formaloire.example", FORMALOIRE_ESTUAIRE, "NOUVELLE", "Ada")
+    own = access_requests.request_access(
+        db.session, manager, catalogue["sofi"], FORMALOIRE_ANJOU, role(catalogue["sofi"], "contributeur")
+    )
+    waiting = person(db.session, "zoe@formaloire.example", FORMALOIRE_NANTES, "ATTENTE", "Zoé")
+    from idp.models import AccountStatus
+
+    waiting.status, waiting.activated_at = AccountStatus.PENDING, None
+    day = timedelta(days=1)
+    activation = links.issue_link(db.session, waiting, LinkPurpose.ACTIVATION, day)
+    reset = links.issue_link(db.session, requester, LinkPurpose.PASSWORD_RESET, day)
+    email_change = links.issue_link(
+        db.session, manager, LinkPurpose.EMAIL_CHANGE, day, new_email="sam@formaloire.example"
+    )
+    db.session.commit()
+    code = activation_codes.create_code(db.session, catalogue["bpf"], FORMALOIRE_ANJOU, "ligne de commande")
+    ids = {
+        "pending": pending.id,
+        "own_request": own.id,
+        "colleague": colleague.id,
+        "held": held.id,
+        "requester": requester.id,
+        "newcomer": newcomer.email,
+        "waiting": waiting.email,
+        "activation": activation,
+        "reset": reset,
+        "email_change": email_change,
+        "code": code,
+        "manager": manager.email,
+        "soffi_client": catalogue["soffi"].code,
+    }
+    return IdpWorld(client, ids)
+
+
+USERS = "/portail/services/soffi/utilisateurs"
+STRONG = "Un-Mot-De-Passe-Solide-2026"
+
+
+def idp_form(world: IdpWorld, page_url: str, path: str, **values: Any) -> tuple[str, Fields]:
+    page = world.browser.get(page_url)
+    return path, fields_of(form_to(page, path), **values)
+
+
+def _signup_to(world: IdpWorld, step: str) -> webtest.TestResponse:
+    """The sign-up wizard, driven with its tokens, up to the page of `step`."""
+    from tests.idp.factories import SIRET
+
+    browser = world.browser
+    page = form_to(browser.get("/inscription", params={"q": SIRET}), "/inscription/etablissement").submit().follow()
+    if step == "identifiants":
+        return page
+    credentials = form_to(page, "/inscription/identifiants")
+    credentials["email"], credentials["password"], credentials["confirm"] = "nouveau@exemple.fr", STRONG, STRONG
+    return credentials.submit().follow()
+
+
+def _consent(world: IdpWorld) -> tuple[str, Fields]:
+    import base64
+    import hashlib
+
+    verifier = "v" * 50
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    from idp.extensions import db
+    from idp.models import OAuthClient
+
+    client_row = db.session.scalar(sa.select(OAuthClient).where(OAuthClient.client_id == "soffi"))
+    assert client_row is not None
+    params = {
+        "client_id": "soffi",
+        "redirect_uri": client_row.redirect_uris[0],
+        "response_type": "code",
+        "scope": "openid email",
+        "state": "etat",
+        "nonce": "nonce",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        "prompt": "consent",
+    }
+    page = world.browser.get("/oidc/authorize", params=params)
+    path = "/oidc/authorize/consentement"
+    return path, [*fields_of(form_to(page, path)), ("decision", "accept")]
+
+
+def _coordonnees_signup(world: IdpWorld) -> tuple[str, Fields]:
+    from tests.idp.web import solved_altcha
+
+    page = _signup_to(world, "coordonnees")
+    values = {"civilite": "Mme", "nom": "NOUVELLE", "prenom": "Iris", "telephone": "06 12 34 56 78"}
+    path = "/inscription/coordonnees"
+    return path, [*fields_of(form_to(page, path), **values), ("altcha", solved_altcha(world.browser))]
+
+
+IDP_CASES: dict[str, Case] = {
+    # Anonymous visitors.
+    "login.login": Case(
+        lambda w: idp_form(w, "/connexion", "/connexion", email=w.ids["manager"], password=PASSWORD()),
+        login="nobody",
+    ),
+    "signup.choose_establishment": Case(
+        lambda w: _signup_choose(w), acts=False, login="nobody", notes="the wizard's state is in the session"
+    ),
+    "signup.credentials": Case(
+        lambda w: (
+            "/inscription/identifiants",
+            fields_of(
+                form_to(_signup_to(w, "identifiants"), "/inscription/identifiants"),
+                email="nouveau@exemple.fr",
+                password=STRONG,
+                confirm=STRONG,
+            ),
+        ),
+        acts=False,
+        login="nobody",
+        notes="the wizard's state is in the session",
+    ),
+    "signup.coordonnees": Case(_coordonnees_signup, login="nobody"),
+    "activation.activate": Case(
+        lambda w: idp_form(w, f"/activation/{w.ids['activation']}", f"/activation/{w.ids['activation']}"),
+        login="nobody",
+    ),
+    "activation.new_link": Case(
+        lambda w: idp_form(w, "/activation/nouveau-lien", "/activation/nouveau-lien", email=w.ids["waiting"]),
+        login="nobody",
+    ),
+    "password_reset.request_reset": Case(
+        lambda w: idp_form(w, "/mot-de-passe/oublie", "/mot-de-passe/oublie", email=w.ids["manager"]),
+        login="nobody",
+    ),
+    "password_reset.reset": Case(
+        lambda w: idp_form(
+            w,
+            f"/mot-de-passe/reinitialisation/{w.ids['reset']}",
+            f"/mot-de-passe/reinitialisation/{w.ids['reset']}",
+            password=STRONG,
+            confirm=STRONG,
+        ),
+        login="nobody",
+    ),
+    # The gestionnaire, logged in.
+    "login.logout": Case(lambda w: idp_form(w, "/portail/services/", "/deconnexion")),
+    "account.coordonnees": Case(lambda w: idp_form(w, "/mon-compte", "/mon-compte/coordonnees", nom="LEFEVRE")),
+    "account.change_password": Case(
+        lambda w: idp_form(
+            w, "/mon-compte", "/mon-compte/mot-de-passe", current=PASSWORD(), password=STRONG, confirm=STRONG
+        )
+    ),
+    "account.change_email": Case(
+        lambda w: idp_form(
+            w,
+            "/mon-compte",
+            "/mon-compte/adresse-electronique",
+            email="sam.gerante@formaloire.example",
+            current=PASSWORD(),
+        )
+    ),
+    "account.confirm_email": Case(
+        lambda w: idp_form(
+            w,
+            f"/mon-compte/adresse-electronique/{w.ids['email_change']}",
+            f"/mon-compte/adresse-electronique/{w.ids['email_change']}",
+        )
+    ),
+    "oidc.consent": Case(_consent),
+    "portal.ask": Case(
+        lambda w: idp_form(
+            w, "/portail/services/bpf/ajouter", "/portail/services/bpf/ajouter/demande", role="declarant"
+        )
+    ),
+    "portal.redeem": Case(
+        lambda w: idp_form(
+            w,
+            "/portail/services/bpf/ajouter?onglet=code",
+            "/portail/services/bpf/ajouter/code",
+            siret="99791566500035",
+            code=w.ids["code"],
+        )
+    ),
+    "portal.withdraw": Case(
+        lambda w: idp_form(w, "/portail/services/", f"/portail/demandes/{w.ids['own_request']}/annuler")
+    ),
+    "service_users.accept": Case(
+        lambda w: idp_form(w, f"{USERS}?personne={w.ids['requester']}", f"{USERS}/demandes/{w.ids['pending']}/valider")
+    ),
+    "service_users.refuse": Case(
+        lambda w: idp_form(
+            w,
+            f"{USERS}?personne={w.ids['requester']}",
+            f"{USERS}/demandes/{w.ids['pending']}/refuser",
+            **{f"refuser-{w.ids['pending']}-reason": "Vous ne travaillez pas sur la collecte."},
+        )
+    ),
+    "service_users.change": Case(
+        lambda w: idp_form(
+            w,
+            f"{USERS}?personne={w.ids['colleague']}&modifier={w.ids['held']}",
+            f"{USERS}/habilitations/{w.ids['held']}/modifier",
+            **{"modifier-role": "organisme_collecteur"},
+        )
+    ),
+    "service_users.delete": Case(
+        lambda w: idp_form(
+            w,
+            f"{USERS}?personne={w.ids['colleague']}&supprimer={w.ids['held']}",
+            f"{USERS}/habilitations/{w.ids['held']}/supprimer",
+        )
+    ),
+    "service_users.add": Case(
+        lambda w: idp_form(
+            w,
+            f"{USERS}?ajouter=1",
+            f"{USERS}/ajouter",
+            **{"ajout-email": w.ids["newcomer"], "ajout-role": "consultation", "ajout-siret": "99791566500027"},
+        )
+    ),
+}
+
+
+def PASSWORD() -> str:
+    from tests.idp.factories import PASSWORD as value
+
+    return value
+
+
+def _signup_choose(world: IdpWorld) -> tuple[str, Fields]:
+    from tests.idp.factories import SIRET
+
+    page = world.browser.get("/inscription", params={"q": SIRET})
+    return "/inscription/etablissement", fields_of(form_to(page, "/inscription/etablissement"))
+
+
+def idp_state(browser: webtest.TestApp) -> Any:
+    from idp.extensions import db
+
+    return table_rows(db), sorted(browser.cookies.items())
+
+
+@pytest.mark.parametrize(("endpoint", "method", "rule"), state_changing_rules(APPS["idp"]))
+def test_idp_route_refuses_a_request_without_a_valid_token(app: Flask, client: webtest.TestApp, endpoint, method, rule):
+    if is_exempt(APPS["idp"], endpoint):
+        assert endpoint in OAUTH_EXEMPT, f"{endpoint} is csrf.exempt but not one of the OAuth endpoints"
+        answer = client.request(rule.split("<")[0], method=method, POST={}, expect_errors=True)
+        assert not is_csrf_refusal(answer)  # it answers for itself (an OAuth error, a French page)
+        return
+    case = IDP_CASES.get(endpoint)
+    if case is None:
+        pytest.fail(f"{endpoint} ({method} {rule}) is new: add to IDP_CASES how to reach it logged in, with its form")
+    world = idp_world(client)
+    if case.login != "nobody":
+        from tests.idp.web import log_in
+
+        assert log_in(client, world.ids["manager"]).status_int in (302, 303)  # logged in: sent on
+    path, fields = case.prepare(world)
+    check_route(app, client, method, path, fields, lambda: idp_state(client), case.acts)
+
+
+# === SOFI ===========================================================================================================
+
+
+def rp_log_in(app: Flask, browser: webtest.TestApp, service: str, held: list[tuple[str, str]]) -> None:
+    """The session the callback opens after a login at the IdP (as tests/rp_sofi/conftest.py's `log_in`)."""
+    claims = [HabilitationClaim(service, role, role, siret, siret[:9], "par code d'activation") for role, siret in held]
+    user = {
+        "sub": "sub-claire",
+        "given_name": "Claire",
+        "family_name": "TESTEUSE",
+        "email": "claire.testeuse@exemple.fr",
+        "habilitations": [claim.to_claim() for claim in claims],
+    }
+    data = {USER_KEY: user, ID_TOKEN_KEY: "id-token", CURRENT_KEY: held[0][1]}
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    browser.set_cookie(app.config["SESSION_COOKIE_NAME"], serializer.dumps(data))
+
+
+IDMV = "99966088900018"
+IDMV_CHOLET = "99966088900026"
+CARIF = "99654944000013"
+
+
+def sofi_world() -> dict[str, Any]:
+    """IDMV with its main site, another site with a contact, a second site sent to the Carif-Oref, an action with
+    its session and dispositif being written, another one sent (for the Carif-Oref), a third one asked about."""
+    from rp_sofi.extensions import db
+    from rp_sofi.models import Contact
+    from rp_sofi.services import annuaire
+    from tests.rp_sofi import factories as f
+
+    today = in_paris(utcnow()).date()
+    etablissement = f.make_etablissement(db.session, IDMV, domaines=["14201"])
+    site = f.make_site(db.session, IDMV, "Site de la gare")
+    sent_site = f.make_site(db.session, IDMV, "Site du port")
+    contact = Contact(
+        site=site, nom="DUPONT", prenom="Jean", courriel="jean.dupont@idmv.example", telephone="0240000000"
+    )
+    db.session.add(contact)
+    sessions = [(today + timedelta(days=60), today + timedelta(days=300))]
+    writing = f.make_action(db.session, IDMV, sessions=sessions)
+    sent = f.submit(db.session, f.make_action(db.session, IDMV, sessions=sessions), today)
+    asked = f.ask(db.session, f.make_action(db.session, IDMV, sessions=sessions), today)
+    db.session.flush()
+    scope = f.of_scope(IDMV)
+    annuaire.update_etablissement(db.session, etablissement, scope, etablissement.version, nda="52850000099",
+                                  description="Boucherie", domaines=["14201"])  # fmt: skip
+    annuaire.update_site(db.session, site, scope, site.version, {"telephone": "0240000002"}, is_main=False)
+    changes = {"nom_usage": "Site du port (quai)"}
+    annuaire.update_site(db.session, sent_site, f.of_scope(IDMV), sent_site.version, changes, is_main=False)
+    db.session.flush()
+    annuaire.submit_record(db.session, sent_site, f.of_scope(IDMV), sent_site.version, f.now_of(today))
+    db.session.commit()
+    return {
+        "siret": etablissement.siret,
+        "site": site.id,
+        "sent_site": sent_site.id,
+        "contact": contact.id,
+        "formation": writing.formation_id,
+        "action": writing.id,
+        "session": writing.sessions[0].id,
+        "dispositif": writing.sessions[0].dispositifs[0].id,
+        "sent": sent.id,
+        "asked": asked.id,
+        "today": today,
+    }
+
+
+def sofi_form(browser: webtest.TestApp, page_url: str, path: str, **values: Any) -> tuple[str, Fields]:
+    page = browser.get(page_url)
+    return path, fields_of(form_to(page, path), **values)
+
+
+def _sheet(browser: webtest.TestApp, page_url: str, path: str, **values: Any) -> tuple[str, Fields]:
+    """A tunnel sheet's form, with « Enregistrer » (its submit button) as the browser sends it."""
+    page = browser.get(page_url)
+    return path, [*fields_of(form_to(page, path), **values), ("enregistrer", "")]
+
+
+def _new_session_values(w: dict[str, Any]) -> dict[str, Any]:
+    start, end = w["today"] + timedelta(days=90), w["today"] + timedelta(days=200)
+    return {
+        "date_debut": start.strftime("%d/%m/%Y"),
+        "date_fin": end.strftime("%d/%m/%Y"),
+        "modalites_enseignement": "0",
+        "capacite": "12",
+        "places_disponibles": "8",
+        "rythmes": ["JOURNEE"],
+        "site_lieu_id": str(w["site"]),
+    }
+
+
+SOFI_CASES: dict[str, Case] = {
+    "oidc_client.logout": Case(lambda b, w: sofi_form(b, "/", "/deconnexion")),
+    "oidc_establishments.choose": Case(
+        lambda b, w: sofi_form(b, "/etablissement", "/etablissement", siret=IDMV_CHOLET), login="two"
+    ),
+    "annuaire.save_etablissement": Case(
+        lambda b, w: sofi_form(
+            b, "/annuaire", f"/annuaire/{w['siret']}/etablissement", **{"etab-description": "École de boucherie."}
+        )
+    ),
+    "annuaire.confirm_etablissement": Case(
+        lambda b, w: sofi_form(b, f"/annuaire/{w['siret']}/valider", f"/annuaire/{w['siret']}/valider")
+    ),
+    "annuaire.create_site": Case(
+        lambda b, w: sofi_form(
+            b,
+            f"/annuaire/{w['siret']}/sites/nouveau",
+            f"/annuaire/{w['siret']}/sites/nouveau",
+            **{
+                "site-nom_usage": "Site des halles",
+                "site-adresse": "3 rue des Halles",
+                "site-code_postal": "85000",
+                "site-commune": "LA ROCHE-SUR-YON",
+            },
+        )
+    ),
+    "annuaire.save_site": Case(
+        lambda b, w: sofi_form(
+            b, f"/annuaire?site={w['site']}", f"/annuaire/sites/{w['site']}", **{"site-adresse": "5 rue Neuve"}
+        )
+    ),
+    "annuaire.confirm_site": Case(
+        lambda b, w: sofi_form(b, f"/annuaire/sites/{w['site']}/valider", f"/annuaire/sites/{w['site']}/valider")
+    ),
+    "annuaire.create_contact": Case(
+        lambda b, w: sofi_form(
+            b,
+            f"/annuaire/sites/{w['site']}/contacts/nouveau",
+            f"/annuaire/sites/{w['site']}/contacts/nouveau",
+            **{
+                "contact-nom": "MARTIN",
+                "contact-prenom": "Léa",
+                "contact-courriel": "lea.martin@idmv.example",
+                "contact-telephone": "0240000001",
+            },
+        )
+    ),
+    "annuaire.delete_contact": Case(
+        lambda b, w: sofi_form(b, f"/annuaire?site={w['site']}", f"/annuaire/contacts/{w['contact']}/supprimer")
+    ),
+    "formations.create": Case(
+        lambda b, w: sofi_form(b, "/formations/creer", "/formations/creer", certifinfo="31999"),
+        notes="the formation already exists for the action of the world: SOFI shows it, nothing new",
+        acts=False,
+    ),
+    "formations.tunnel.new_action": Case(
+        lambda b, w: _sheet(
+            b,
+            f"/formations/{w['formation']}/actions/nouvelle",
+            f"/formations/{w['formation']}/actions/nouvelle",
+            niveau_entree="4",
+            type_parcours="1",
+            entrees_sorties="DATES_FIXES",
+            duree_centre="400",
+            duree_entreprise="140",
+            duree_hebdo="35",
+            modalites_pedagogiques=["96414"],
+            site_dispensateur_id=str(w["site"]),
+        )
+    ),
+    "formations.tunnel.save_action": Case(
+        lambda b, w: _sheet(b, f"/actions/{w['action']}", f"/actions/{w['action']}", duree_centre="420")
+    ),
+    "formations.tunnel.new_session": Case(
+        lambda b, w: _sheet(
+            b,
+            f"/actions/{w['action']}/sessions/nouvelle",
+            f"/actions/{w['action']}/sessions/nouvelle",
+            **_new_session_values(w),
+        )
+    ),
+    "formations.tunnel.save_session": Case(
+        lambda b, w: _sheet(b, f"/sessions/{w['session']}", f"/sessions/{w['session']}", capacite="14")
+    ),
+    "formations.tunnel.new_dispositif": Case(
+        lambda b, w: _sheet(
+            b,
+            f"/sessions/{w['session']}/dispositifs/nouveau",
+            f"/sessions/{w['session']}/dispositifs/nouveau",
+            nb_places="8",
+            cout_stagiaire="4 200,50",
+            codes_externes="EXT-43",
+            nb_remuneres="2",
+        )
+    ),
+    "formations.tunnel.save_dispositif": Case(
+        lambda b, w: _sheet(b, f"/dispositifs/{w['dispositif']}", f"/dispositifs/{w['dispositif']}", nb_places="9")
+    ),
+    "formations.submit": Case(
+        lambda b, w: sofi_form(b, f"/actions/{w['action']}/recapitulatif", f"/actions/{w['action']}/valider")
+    ),
+    "formations.answer": Case(
+        lambda b, w: sofi_form(
+            b,
+            f"/actions/{w['asked']}/recapitulatif",
+            f"/actions/{w['asked']}/repondre",
+            answer="Aucun prérequis : l'entrée se fait sur entretien.",
+        )
+    ),
+    # The Carif-Oref's valideur.
+    "validation.validate_action": Case(
+        lambda b, w: sofi_form(b, f"/validation/actions/{w['sent']}", f"/validation/actions/{w['sent']}/valider"),
+        login="carif",
+    ),
+    "validation.ask": Case(
+        lambda b, w: sofi_form(
+            b,
+            f"/validation/actions/{w['sent']}",
+            f"/validation/actions/{w['sent']}/preciser",
+            **{"preciser-question": "Pouvez-vous préciser les prérequis ?"},
+        ),
+        login="carif",
+    ),
+    "validation.refuse": Case(
+        lambda b, w: sofi_form(
+            b,
+            f"/validation/actions/{w['sent']}",
+            f"/validation/actions/{w['sent']}/refuser",
+            **{"refuser-reason": "Cette formation n'est pas dispensée sur ce site."},
+        ),
+        login="carif",
+    ),
+    "validation.replace_certifinfo": Case(
+        lambda b, w: sofi_form(
+            b,
+            f"/validation/actions/{w['sent']}",
+            f"/validation/actions/{w['sent']}/certifinfo",
+            **{"certifinfo-certifinfo": "31999", "certifinfo-reason": "Code Certifinfo rectifié."},
+        ),
+        login="carif",
+        acts=False,
+        notes="the same Certifinfo code: answered, nothing to replace",
+    ),
+    "validation.decide_record": Case(
+        lambda b, w: sofi_form(
+            b,
+            f"/validation/annuaire/site/{w['sent_site']}",
+            f"/validation/annuaire/site/{w['sent_site']}/valider",
+        ),
+        login="carif",
+    ),
+    "validation.create_formation": Case(
+        lambda b, w: sofi_form(
+            b,
+            "/validation/formations/creer",
+            "/validation/formations/creer",
+            siret=IDMV,
+            intitule="Découpe et désossage",
+            niveau_sortie="3",
+        ),
+        login="carif",
+    ),
+}
+
+
+def sofi_state(app: Flask, browser: webtest.TestApp) -> Any:
+    from rp_sofi.extensions import db
+
+    return table_rows(db, SOFI_REFERENCE_TABLES), rp_session(app, browser)
+
+
+def log_in_as(app: Flask, browser: webtest.TestApp, service: str, login: str) -> None:
+    role = {"soffi": "consultation", "bpf": "declarant", "sofi": "gestionnaire"}[service]
+    held = {
+        "gestionnaire": [(role, IDMV)],
+        "two": [(role, IDMV), (role, IDMV_CHOLET)],
+        "carif": [("valideur_carif", CARIF)],
+    }[login]
+    rp_log_in(app, browser, service, held)
+
+
+@pytest.mark.parametrize(("endpoint", "method", "rule"), state_changing_rules(APPS["sofi"]))
+def test_sofi_route_refuses_a_request_without_a_valid_token(
+    sofi_app: Flask, sofi: webtest.TestApp, endpoint, method, rule
+):
+    assert not is_exempt(APPS["sofi"], endpoint), f"{endpoint} is csrf.exempt: no SOFI route may be"
+    case = SOFI_CASES.get(endpoint)
+    if case is None:
+        pytest.fail(f"{endpoint} ({method} {rule}) is new: add to SOFI_CASES how to reach it logged in, with its form")
+    world = sofi_world()
+    log_in_as(sofi_app, sofi, "sofi", case.login)
+    path, fields = case.prepare(sofi, world)
+    check_route(sofi_app, sofi, method, path, fields, lambda: sofi_state(sofi_app, sofi), case.acts)
+
+
+# === SOFFi and Mon Activité Formation (no database: their state is the signed session) =============================
+
+RP_CASES: dict[str, Case] = {
+    "oidc_client.logout": Case(lambda b: sofi_form(b, "/", "/deconnexion")),
+    "oidc_establishments.choose": Case(
+        lambda b: sofi_form(b, "/etablissement", "/etablissement", siret=IDMV_CHOLET), login="two"
+    ),
+}
+
+
+@pytest.fixture(params=["soffi", "bpf"])
+def rp(request: pytest.FixtureRequest) -> Iterator[tuple[str, Flask]]:
+    package = {"soffi": rp_soffi, "bpf": rp_bpf}[request.param]
+    app_ = package.create_app(rp_config())
+    with app_.app_context():
+        yield request.param, app_
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "rule"),
+    sorted(set(state_changing_rules(APPS["soffi"])) | set(state_changing_rules(APPS["bpf"]))),
+)
+def test_soffi_and_bpf_routes_refuse_a_request_without_a_valid_token(rp, endpoint, method, rule):
+    code, service_app = rp
+    assert not is_exempt(service_app, endpoint), f"{endpoint} is csrf.exempt: no route of {code} may be"
+    case = RP_CASES.get(endpoint)
+    if case is None:
+        pytest.fail(f"{endpoint} ({method} {rule}) is new: add to RP_CASES how to reach it logged in, with its form")
+    browser = webtest.TestApp(FreshContext(service_app), extra_environ={"HTTP_HOST": "localhost"})
+    log_in_as(service_app, browser, code, case.login)
+    path, fields = case.prepare(browser)
+    check_route(service_app, browser, method, path, fields, lambda: rp_session(service_app, browser), case.acts)
+
+
+# === the tables are complete and the exemptions exactly the OAuth ones ==============================================
+
+
+def test_every_state_changing_route_has_a_case() -> None:
+    cases = {"idp": IDP_CASES, "sofi": SOFI_CASES, "soffi": RP_CASES, "bpf": RP_CASES}
+    for name, service_app in APPS.items():
+        endpoints = {endpoint for endpoint, _, _ in state_changing_rules(service_app)}
+        exempt = {endpoint for endpoint in endpoints if is_exempt(service_app, endpoint)}
+        unknown = endpoints - exempt - cases[name].keys()
+        assert not unknown, f"{name}: state-changing routes without a CSRF case: {sorted(unknown)}"
+        stale = cases[name].keys() - endpoints
+        assert name in ("soffi", "bpf") or not stale, f"{name}: cases for routes that are gone: {sorted(stale)}"
+
+
+def test_the_csrf_exemptions_are_exactly_the_oauth_ones() -> None:
+    """Only the IdP's protocol endpoints skip the token; a new `csrf.exempt` anywhere fails here."""
+    exempt = {
+        (name, endpoint)
+        for name, service_app in APPS.items()
+        for endpoint in service_app.view_functions
+        if is_exempt(service_app, endpoint)
+    }
+    assert exempt == {("idp", endpoint) for endpoint in OAUTH_EXEMPT}
+    assert not csrf._exempt_blueprints

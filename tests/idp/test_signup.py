@@ -1,6 +1,7 @@
 """« Se créer un compte » (guide 000, steps 6 to 10; guide 004 « Créer mon compte »)."""
 
 import webtest
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from idp.extensions import db
@@ -206,3 +207,9 @@ def test_error_summary_links_lead_to_a_control(client):
     assert 'href="#civilite-0"' in missing.text  # the first radio button, not the fieldset
     assert 'href="#nom"' in missing.text
     assert page.status_code == 200
+
+
+def test_the_professionnel_tab_is_selected_as_in_the_guide(client):
+    """Guide 004, step 2: « L'onglet « professionnel » est par défaut sélectionné »."""
+    tab = BeautifulSoup(client.get("/inscription").text, "html.parser").find(role="tab")
+    assert tab.get_text(strip=True) == "Professionnel" and tab["aria-selected"] == "true"

@@ -14,6 +14,7 @@ def settings(instance_path: str) -> dict[str, Any]:
         ACTIVATION_LINK_LIFETIME=timedelta(hours=24),
         PASSWORD_RESET_LINK_LIFETIME=timedelta(minutes=60),
         EMAIL_CHANGE_LINK_LIFETIME=timedelta(hours=24),
+        DELEGATION_INVITATION_LIFETIME=timedelta(days=int(os.environ.get("DELEGATION_INVITATION_DAYS", "7"))),
         SESSION_IDLE_TIMEOUT=timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))),
         SESSION_ABSOLUTE_TIMEOUT=timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))),
         # The ALTCHA proof of work: about a second of a phone's CPU, nothing for a person to do.

@@ -194,6 +194,12 @@ JOURNAL_EVENTS = {
     "habilitation:changed": "Habilitation modifiée",
     "habilitation:revoked": "Habilitation supprimée",
     "habilitation:denied": "Action refusée : son auteur n'est pas gestionnaire de l'entreprise",
+    "delegation:invited": "Délégation proposée à un tiers",
+    "delegation:invitation:resent": "Invitation de délégation renvoyée",
+    "delegation:invitation:cancelled": "Invitation de délégation annulée",
+    "delegation:accepted": "Délégation acceptée par le tiers",
+    "delegation:declined": "Délégation refusée par le tiers",
+    "delegation:refused_to": "Invitation de délégation ouverte par une autre personne que le tiers invité",
     "habilitation:activation_code:created": "Code d'activation créé",
     "habilitation:activation_code:redeemed": "Code d'activation utilisé",
     "habilitation:activation_code:refused": "Code d'activation refusé",
@@ -213,3 +219,38 @@ JOURNAL_CODE_REFUSALS = {
 JOURNAL_NO_END = "sans date de fin"
 JOURNAL_END = "fin le {date}"
 JOURNAL_CSV_HEADER = ("Date et heure", "Auteur", "Action", "Personne concernée", "Rôle", "SIRET", "Détail")
+
+# Délégation d'une habilitation à un tiers (guide 004)
+DELEGATION_TITLE = "Déléguer une habilitation à un tiers"
+DELEGATION_CONFIRM_TITLE = "Confirmez la délégation d'habilitation à un tiers"
+DELEGATION_NO_ROLE = "Aucun rôle de cette démarche ne peut être délégué à un tiers."
+DELEGATION_OWN_COMPANY = (
+    "Ce SIRET est celui d'un établissement de votre entreprise : pour donner un rôle à un collaborateur, "
+    "utilisez « + Ajouter une nouvelle habilitation »."
+)
+DELEGATION_TIERS_UNKNOWN = "Ce SIRET ne correspond à aucun établissement connu. Vérifiez-le."
+DELEGATION_TIERS_CLOSED = "Cet établissement est fermé : choisissez un établissement en activité."
+DELEGATION_PAST_OWN_END = (
+    "Votre propre habilitation de gestionnaire prend fin le {date} : la délégation ne peut pas aller au-delà."
+)
+DELEGATION_ALREADY_HELD = "Ce tiers a déjà ce rôle pour cet établissement de votre entreprise."
+DELEGATION_INVITED = "Invitation envoyée à {email} : la délégation prendra effet quand le tiers l'aura acceptée."
+DELEGATION_RESENT = "Invitation renvoyée à {email} : le lien précédent ne fonctionne plus."
+DELEGATION_CANCELLED = "L'invitation envoyée à {email} est annulée : son lien ne fonctionne plus."
+DELEGATION_NOT_PENDING = "Cette invitation n'est plus en attente : elle a été acceptée, refusée ou annulée."
+DELEGATION_DRAFT_LOST = "Votre saisie a expiré : recommencez la délégation."
+INVITATION_TITLE = "Invitation à agir pour le compte d'une entreprise"
+INVITATION_UNUSABLE = (
+    "Ce lien d'invitation n'est pas valable : il a déjà servi, a été annulé ou remplacé, ou a expiré. "
+    "Demandez au gestionnaire qui vous a invité de vous l'envoyer à nouveau."
+)
+INVITATION_OTHER_PERSON = (
+    "Cette invitation a été envoyée à une autre adresse électronique que celle de votre compte. "
+    "Connectez-vous avec le compte de l'adresse invitée, ou demandez une invitation à votre adresse."
+)
+INVITATION_OTHER_COMPANY = (
+    "Cette invitation est adressée à l'entreprise du SIRET {siret} : votre compte est rattaché à un autre "
+    "SIRET. Créez un compte sur un établissement de cette entreprise pour l'accepter."
+)
+INVITATION_ACCEPTED = "Vous agissez désormais pour le compte de {company} sur {service}."
+INVITATION_DECLINED = "Vous avez refusé l'invitation de {company}. Son gestionnaire en est informé."

@@ -127,8 +127,12 @@ def add_form(
     if establishments is None:
         return AddHabilitationBySiretForm(roles, siren, **kwargs)
     form = AddHabilitationForm(roles, siren, **kwargs)
-    form.siret.choices = [("", "Sélectionnez un établissement")] + [
+    form.siret.choices = establishment_choices(establishments)
+    return form
+
+
+def establishment_choices(establishments: list[Establishment]) -> list[tuple[str, str]]:
+    return [("", "Sélectionnez un établissement")] + [
         (each.siret, f"{each.siret} - {each.name} ({each.city})" if each.city else f"{each.siret} - {each.name}")
         for each in establishments
     ]
-    return form

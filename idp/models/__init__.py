@@ -3,6 +3,7 @@
 from idp.models.access_request import AccessRequest, AccessRequestStatus, ActivationCode
 from idp.models.account import Account, AccountStatus, Civilite
 from idp.models.audit import AuditEvent, AuditEventType
+from idp.models.delegation import DelegationInvitation, InvitationStatus
 from idp.models.establishment import Company, Establishment
 from idp.models.link import LinkPurpose, OneTimeLink
 from idp.models.oauth import (
@@ -30,8 +31,10 @@ __all__ = [
     "Civilite",
     "Company",
     "Consent",
+    "DelegationInvitation",
     "Establishment",
     "Habilitation",
+    "InvitationStatus",
     "LinkPurpose",
     "LoginThrottle",
     "OAuthClient",

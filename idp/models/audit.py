@@ -39,6 +39,12 @@ class AuditEventType(enum.StrEnum):
     HABILITATION_CHANGED = "habilitation:changed"
     HABILITATION_REVOKED = "habilitation:revoked"
     HABILITATION_DENIED = "habilitation:denied"  # an action outside the actor's company or service
+    DELEGATION_INVITED = "delegation:invited"
+    DELEGATION_INVITATION_RESENT = "delegation:invitation:resent"
+    DELEGATION_INVITATION_CANCELLED = "delegation:invitation:cancelled"
+    DELEGATION_ACCEPTED = "delegation:accepted"
+    DELEGATION_DECLINED = "delegation:declined"
+    DELEGATION_REFUSED_TO = "delegation:refused_to"  # a link opened by someone else than the invited third party
     ACTIVATION_CODE_CREATED = "habilitation:activation_code:created"
     ACTIVATION_CODE_REDEEMED = "habilitation:activation_code:redeemed"
     ACTIVATION_CODE_REFUSED = "habilitation:activation_code:refused"

@@ -9,7 +9,15 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template
 
-from idp.models import AccessRequest, Account, Establishment, Habilitation, OutboxMessage, Role
+from idp.models import (
+    AccessRequest,
+    Account,
+    DelegationInvitation,
+    Establishment,
+    Habilitation,
+    OutboxMessage,
+    Role,
+)
 from shared.db import DbSession
 
 
@@ -124,3 +132,24 @@ def send_habilitation_changed(session: DbSession, habilitation: Habilitation, ac
 
 def send_habilitation_revoked(session: DbSession, habilitation: Habilitation, actor: Account) -> dict[str, Any]:
     return _queue(session, "habilitation_revoked", habilitation.account.email, habilitation=habilitation, actor=actor)
+
+
+def send_delegation_invitation(
+    session: DbSession, invitation: DelegationInvitation, inviter: Account, company: str, token: str
+) -> dict[str, Any]:
+    """« Invitation à rejoindre la démarche … pour le compte de … » (guide 004), with its single-use link."""
+    return _queue(
+        session, "delegation_invitation", invitation.email,
+        invitation=invitation, inviter=inviter, company=company, url=link("/delegation", token),
+    )  # fmt: skip
+
+
+def send_delegation_answered(
+    session: DbSession, invitation: DelegationInvitation, inviter: Account, accepted: bool
+) -> dict[str, Any]:
+    """The inviting gestionnaire learns that the third party accepted or declined."""
+    return _queue(
+        session, "delegation_answered", inviter.email,
+        invitation=invitation, inviter=inviter, accepted=accepted,
+        users_url=_users_url(invitation.service.code, siren=invitation.company_siren),
+    )  # fmt: skip

@@ -251,6 +251,16 @@ def idp_world(client: webtest.TestApp) -> IdpWorld:
     )
     db.session.commit()
     code = activation_codes.create_code(db.session, catalogue["bpf"], FORMALOIRE_ANJOU, "ligne de commande")
+    # An accountant of OPCO DEMO invited by Sam to act for FORMA'LOIRE on SOFFi (the invitation's own token).
+    from idp.services import delegations
+    from tests.idp.portal_data import OPCO_PARIS
+
+    tiers = person(db.session, "expert@opco.example", OPCO_PARIS, "COMPTABLE", "Dominique")
+    proposal = delegations.Proposal(OPCO_PARIS, tiers.email, role(soffi, "consultation"), FORMALOIRE_NANTES, None)
+    invitation = delegations.invite(db.session, manager, soffi, FORMALOIRE_NANTES[:9], proposal)
+    invitation_token = "invitation-token-" + "x" * 30
+    invitation.token_hash = delegations.token_hash(invitation_token)
+    db.session.commit()
     ids = {
         "pending": pending.id,
         "own_request": own.id,
@@ -265,6 +275,9 @@ def idp_world(client: webtest.TestApp) -> IdpWorld:
         "code": code,
         "manager": manager.email,
         "soffi_client": catalogue["soffi"].code,
+        "tiers": tiers.email,
+        "invitation": invitation.id,
+        "invitation_token": invitation_token,
     }
     return IdpWorld(client, ids)
 
@@ -289,6 +302,21 @@ def _signup_to(world: IdpWorld, step: str) -> webtest.TestResponse:
     credentials = form_to(page, "/inscription/identifiants")
     credentials["email"], credentials["password"], credentials["confirm"] = "nouveau@exemple.fr", STRONG, STRONG
     return credentials.submit().follow()
+
+
+DELEGATION_VALUES = {
+    "tiers_siret": "99972281200024",
+    "email": "autre.expert@opco.example",
+    "role": "organisme_collecteur",
+    "siret": "99791566500027",
+}
+
+
+def _delegation_confirm(world: IdpWorld) -> tuple[str, Fields]:
+    """« Confirmer » needs the draft « Continuer » keeps: the form is sent first, with its token."""
+    path, fields = idp_form(world, f"{USERS}/deleguer", f"{USERS}/deleguer", **DELEGATION_VALUES)
+    world.browser.post(path, fields, status=302)
+    return idp_form(world, f"{USERS}/deleguer/confirmer", f"{USERS}/deleguer/confirmer")
 
 
 def _consent(world: IdpWorld) -> tuple[str, Fields]:
@@ -390,6 +418,30 @@ IDP_CASES: dict[str, Case] = {
             current=PASSWORD(),
         )
     ),
+    "delegation.new": Case(
+        lambda w: idp_form(w, f"{USERS}/deleguer", f"{USERS}/deleguer", **DELEGATION_VALUES),
+        acts=False,
+        notes="« Continuer » only keeps the draft in the signed session cookie: the database does not change",
+    ),
+    "delegation.confirm": Case(_delegation_confirm),
+    "delegation.resend": Case(
+        lambda w: idp_form(w, f"{USERS}/invitations", f"{USERS}/invitations/{w.ids['invitation']}/renvoyer")
+    ),
+    "delegation.cancel": Case(
+        lambda w: idp_form(w, f"{USERS}/invitations", f"{USERS}/invitations/{w.ids['invitation']}/annuler")
+    ),
+    "delegation.accept": Case(
+        lambda w: idp_form(
+            w, f"/delegation/{w.ids['invitation_token']}", f"/delegation/{w.ids['invitation_token']}/accepter"
+        ),
+        login="tiers",
+    ),
+    "delegation.decline": Case(
+        lambda w: idp_form(
+            w, f"/delegation/{w.ids['invitation_token']}", f"/delegation/{w.ids['invitation_token']}/refuser"
+        ),
+        login="tiers",
+    ),
     "account.confirm_email": Case(
         lambda w: idp_form(
             w,
@@ -485,7 +537,8 @@ def test_idp_route_refuses_a_request_without_a_valid_token(app: Flask, client: w
     if case.login != "nobody":
         from tests.idp.web import log_in
 
-        assert log_in(client, world.ids["manager"]).status_int in (302, 303)  # logged in: sent on
+        who = world.ids["tiers"] if case.login == "tiers" else world.ids["manager"]
+        assert log_in(client, who).status_int in (302, 303)  # logged in: sent on
     path, fields = case.prepare(world)
     check_route(app, client, method, path, fields, lambda: idp_state(client), case.acts)
 

@@ -1,0 +1,305 @@
+"""Delegation to a third party (« Déléguer une habilitation à un tiers », guide 004).
+
+A gestionnaire invites a third party — an establishment (SIRET) and a person (e-mail) — to hold one of the
+service's delegable roles for one open establishment of their own company, until an end date or not. The
+invitation e-mail carries a single-use link (stored hashed, valid DELEGATION_INVITATION_LIFETIME); only an
+active account with the invited address, on an establishment of the tiers' company, may accept it, which
+creates the delegated habilitation (`siret` the third party's, `on_behalf_of_siret` the client's) in the
+same transaction. Rules enforced here, whatever the form sent:
+- the inviter manages the service for the company; the establishment is one of its open ones;
+- the role is delegable (neither the manager role nor an agents' role);
+- never to an establishment of one's own company (a colleague gets a role with « + »);
+- never past the end of the inviter's own gestionnaire habilitation, when it has one.
+"""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from idp.models import (
+    Account,
+    AuditEventType,
+    Company,
+    DelegationInvitation,
+    Establishment,
+    Habilitation,
+    InvitationStatus,
+    Role,
+    Service,
+)
+from idp.services import audit, habilitations, mails
+from idp.services.accounts import normalize_email
+from shared.clock import utcnow
+from shared.db import DbSession
+
+
+class DelegationError(Exception):
+    """A delegation the rules refuse; the view shows the message of its kind next to the field."""
+
+
+class RoleNotDelegable(DelegationError):
+    pass
+
+
+class NotOwnEstablishment(DelegationError):
+    """The establishment delegated is not an open one of the gestionnaire's company."""
+
+
+class OwnCompany(DelegationError):
+    """The third party is of the gestionnaire's own company."""
+
+
+class TiersUnknown(DelegationError):
+    pass
+
+
+class TiersClosed(DelegationError):
+    pass
+
+
+class PastOwnEnd(DelegationError):
+    def __init__(self, own_end: datetime) -> None:
+        super().__init__()
+        self.own_end = own_end
+
+
+class InvitationUnusable(DelegationError):
+    """Unknown, replaced, cancelled, already decided or expired link."""
+
+
+class NotTheInvitee(DelegationError):
+    """The logged-in account is not the invited address."""
+
+
+class NotTheTiersCompany(DelegationError):
+    """The logged-in account is not on an establishment of the invited company."""
+
+
+class InvitationNotPending(DelegationError):
+    pass
+
+
+class AlreadyDelegated(DelegationError):
+    """The third party already holds this role for this establishment of the client."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What « Continuer » carries to the confirmation page, and « Confirmer » to `invite`."""
+
+    tiers_siret: str
+    email: str
+    role: Role
+    siret: str
+    expires_at: datetime | None
+
+
+def delegable_roles(service: Service) -> list[Role]:
+    return [role for role in service.roles if not role.is_manager and not role.agents_only]
+
+
+def company_name(session: DbSession, siren: str) -> str:
+    return session.scalar(select(Company.name).where(Company.siren == siren)) or siren
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _own_end(session: DbSession, actor: Account, service: Service, siren: str) -> datetime | None:
+    """When the actor's gestionnaire right for this company ends (None: it does not, or one of them never does)."""
+    ends = session.scalars(
+        select(Habilitation.expires_at)
+        .join(Role)
+        .where(
+            Habilitation.account_id == actor.id,
+            Role.service_id == service.id,
+            Role.is_manager,
+            Habilitation.company_siren == siren,
+            Habilitation.on_behalf_of_siret.is_(None),
+            habilitations.active(utcnow()),
+        )
+    ).all()
+    return None if not ends or None in ends else max(end for end in ends if end is not None)
+
+
+def check_proposal(session: DbSession, actor: Account, service: Service, siren: str, proposal: Proposal) -> None:
+    """Every rule of a delegation, before the confirmation page and again when it is confirmed."""
+    habilitations.require_gestionnaire(session, actor, service, siren)
+    if proposal.role not in delegable_roles(service):
+        raise RoleNotDelegable()
+    establishment = session.get(Establishment, proposal.siret)
+    if establishment is None or not establishment.active or establishment.siren != siren:
+        raise NotOwnEstablishment()
+    if proposal.tiers_siret[:9] == siren:
+        raise OwnCompany()
+    tiers = session.get(Establishment, proposal.tiers_siret)
+    if tiers is None:
+        raise TiersUnknown()
+    if not tiers.active:
+        raise TiersClosed()
+    own_end = _own_end(session, actor, service, siren)
+    if own_end is not None and (proposal.expires_at is None or proposal.expires_at > own_end):
+        raise PastOwnEnd(own_end)
+
+
+def _send(session: DbSession, invitation: DelegationInvitation, inviter: Account) -> None:
+    """A new link (the previous one, if any, dies with its hash) and the invitation e-mail."""
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = token_hash(token)
+    invitation.invited_at = utcnow()
+    invitation.link_expires_at = invitation.invited_at + current_app.config["DELEGATION_INVITATION_LIFETIME"]
+    mails.send_delegation_invitation(
+        session, invitation, inviter, company_name(session, invitation.company_siren), token
+    )
+
+
+def _audit(
+    session: DbSession, event: AuditEventType, actor: Account | None, invitation: DelegationInvitation, ip: str | None
+) -> None:
+    """A row of the client company's access journal: the role, its establishment and end, and to whom."""
+    expires = invitation.expires_at.isoformat() if invitation.expires_at else None
+    state = {"role": invitation.role.code, "siret": invitation.siret, "expires_at": expires}
+    audit.record_access(
+        session, event, actor, ip, invitation.service, invitation.company_siren, None,
+        after=state, tiers_siret=invitation.tiers_siret, email=invitation.email,
+    )  # fmt: skip
+
+
+def invite(
+    session: DbSession, actor: Account, service: Service, siren: str, proposal: Proposal, ip: str | None = None
+) -> DelegationInvitation:
+    """« Confirmer »: the invitation is stored, audited and e-mailed to the third party."""
+    check_proposal(session, actor, service, siren, proposal)
+    invitation = DelegationInvitation(
+        service=service,
+        role=proposal.role,
+        siret=proposal.siret,
+        company_siren=siren,
+        tiers_siret=proposal.tiers_siret,
+        email=normalize_email(proposal.email),
+        expires_at=proposal.expires_at,
+        invited_by_id=actor.id,
+    )
+    session.add(invitation)
+    _send(session, invitation, actor)
+    _audit(session, AuditEventType.DELEGATION_INVITED, actor, invitation, ip)
+    session.commit()
+    return invitation
+
+
+def invitations_of(session: DbSession, service: Service, siren: str, limit: int = 50) -> list[DelegationInvitation]:
+    """The company's invitations on the service, newest first (the screen shows the latest ones)."""
+    query = (
+        select(DelegationInvitation)
+        .where(DelegationInvitation.company_siren == siren, DelegationInvitation.service_id == service.id)
+        .order_by(DelegationInvitation.invited_at.desc(), DelegationInvitation.id.desc())
+    )
+    return list(session.scalars(query.limit(limit)))
+
+
+def managed_invitation(
+    session: DbSession, actor: Account, service: Service, siren: str, invitation_id: int
+) -> DelegationInvitation:
+    """An invitation of this company on this service, for its gestionnaire (NotGestionnaire otherwise)."""
+    habilitations.require_gestionnaire(session, actor, service, siren)
+    invitation = session.get(DelegationInvitation, invitation_id)
+    if invitation is None or invitation.company_siren != siren or invitation.service_id != service.id:
+        raise InvitationUnusable()
+    return invitation
+
+
+def resend(session: DbSession, actor: Account, invitation: DelegationInvitation, ip: str | None = None) -> None:
+    """A sent (or expired) invitation again, with a new link and a new lifetime: the old link dies."""
+    if invitation.status is not InvitationStatus.SENT:
+        raise InvitationNotPending()
+    _send(session, invitation, actor)
+    _audit(session, AuditEventType.DELEGATION_INVITATION_RESENT, actor, invitation, ip)
+    session.commit()
+
+
+def cancel(session: DbSession, actor: Account, invitation: DelegationInvitation, ip: str | None = None) -> None:
+    if invitation.status is not InvitationStatus.SENT:
+        raise InvitationNotPending()
+    invitation.status, invitation.decided_at, invitation.decided_by_id = InvitationStatus.CANCELLED, utcnow(), actor.id
+    _audit(session, AuditEventType.DELEGATION_INVITATION_CANCELLED, actor, invitation, ip)
+    session.commit()
+
+
+def find_invitation(session: DbSession, token: str) -> DelegationInvitation:
+    """The invitation of a usable link: sent, not replaced, not expired (InvitationUnusable otherwise)."""
+    invitation = session.scalar(
+        select(DelegationInvitation).where(DelegationInvitation.token_hash == token_hash(token[:200]))
+    )
+    if invitation is None or invitation.status is not InvitationStatus.SENT or invitation.link_expires_at <= utcnow():
+        raise InvitationUnusable()
+    return invitation
+
+
+def check_invitee(
+    session: DbSession, invitation: DelegationInvitation, account: Account, ip: str | None = None
+) -> None:
+    """Only the invited person, on an establishment of the invited company, may answer: a link forwarded to
+    someone else, or opened while logged in as someone else, grants nothing (and the attempt is audited)."""
+    if account.is_active and account.email == invitation.email and account.siret[:9] == invitation.tiers_siret[:9]:
+        return
+    _audit(session, AuditEventType.DELEGATION_REFUSED_TO, account, invitation, ip)
+    session.commit()
+    if account.email != invitation.email:
+        raise NotTheInvitee()
+    raise NotTheTiersCompany()
+
+
+def accept(session: DbSession, account: Account, token: str, ip: str | None = None) -> Habilitation:
+    """The third party accepts: the delegated habilitation exists from now, in the same transaction."""
+    invitation = find_invitation(session, token)
+    check_invitee(session, invitation, account, ip)
+    if _holds(session, account, invitation):
+        raise AlreadyDelegated()
+    inviter = invitation.invited_by
+    delegated_by = inviter.display_name if inviter else company_name(session, invitation.company_siren)
+    habilitation = Habilitation(
+        account=account,
+        role=invitation.role,
+        siret=account.siret,
+        on_behalf_of_siret=invitation.siret,
+        company_siren=invitation.company_siren,
+        delegated_by=delegated_by,
+        granted_via=f"par délégation de {delegated_by}",
+        granted_at=utcnow(),
+        granted_by_id=invitation.invited_by_id,
+        expires_at=invitation.expires_at,
+    )
+    session.add(habilitation)
+    invitation.status, invitation.decided_at, invitation.decided_by_id = InvitationStatus.ACCEPTED, utcnow(), account.id
+    invitation.habilitation = habilitation
+    _audit(session, AuditEventType.DELEGATION_ACCEPTED, account, invitation, ip)
+    if inviter is not None:
+        mails.send_delegation_answered(session, invitation, inviter, accepted=True)
+    session.commit()
+    return habilitation
+
+
+def _holds(session: DbSession, account: Account, invitation: DelegationInvitation) -> bool:
+    held = select(Habilitation.id).where(
+        Habilitation.account_id == account.id,
+        Habilitation.role_id == invitation.role_id,
+        Habilitation.on_behalf_of_siret == invitation.siret,
+        habilitations.active(utcnow()),
+    )
+    return session.scalar(held) is not None
+
+
+def decline(session: DbSession, account: Account, token: str, ip: str | None = None) -> DelegationInvitation:
+    invitation = find_invitation(session, token)
+    check_invitee(session, invitation, account, ip)
+    invitation.status, invitation.decided_at, invitation.decided_by_id = InvitationStatus.DECLINED, utcnow(), account.id
+    _audit(session, AuditEventType.DELEGATION_DECLINED, account, invitation, ip)
+    if invitation.invited_by is not None:
+        mails.send_delegation_answered(session, invitation, invitation.invited_by, accepted=False)
+    session.commit()
+    return invitation

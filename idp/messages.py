@@ -199,6 +199,7 @@ JOURNAL_EVENTS = {
     "delegation:invitation:cancelled": "Invitation de délégation annulée",
     "delegation:accepted": "Délégation acceptée par le tiers",
     "delegation:declined": "Délégation refusée par le tiers",
+    "delegation:renounced": "Délégation abandonnée par le tiers",
     "delegation:refused_to": "Invitation de délégation ouverte par une autre personne que le tiers invité",
     "habilitation:activation_code:created": "Code d'activation créé",
     "habilitation:activation_code:redeemed": "Code d'activation utilisé",
@@ -254,3 +255,9 @@ INVITATION_OTHER_COMPANY = (
 )
 INVITATION_ACCEPTED = "Vous agissez désormais pour le compte de {company} sur {service}."
 INVITATION_DECLINED = "Vous avez refusé l'invitation de {company}. Son gestionnaire en est informé."
+CLIENTS_TITLE = "Mes clients"
+CLIENTS_RENOUNCED = "Vous n'agissez plus pour le compte de {company} sur {service}. Son gestionnaire en est informé."
+CLIENTS_RENOUNCE_CONFIRM = (
+    "Vous allez renoncer à agir pour le compte de {company} sur {service} (rôle « {role} », SIRET {siret}). "
+    "Pour agir à nouveau en son nom, il vous faudra une nouvelle invitation de son gestionnaire."
+)

@@ -44,6 +44,7 @@ class AuditEventType(enum.StrEnum):
     DELEGATION_INVITATION_CANCELLED = "delegation:invitation:cancelled"
     DELEGATION_ACCEPTED = "delegation:accepted"
     DELEGATION_DECLINED = "delegation:declined"
+    DELEGATION_RENOUNCED = "delegation:renounced"  # the third party gave it up
     DELEGATION_REFUSED_TO = "delegation:refused_to"  # a link opened by someone else than the invited third party
     ACTIVATION_CODE_CREATED = "habilitation:activation_code:created"
     ACTIVATION_CODE_REDEEMED = "habilitation:activation_code:redeemed"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from idp.models import (
     Account,
@@ -35,6 +35,7 @@ from idp.services import audit, habilitations, mails
 from idp.services.accounts import normalize_email
 from shared.clock import utcnow
 from shared.db import DbSession
+from shared.paging import PAGE_SIZE, Page, page_number
 
 
 class DelegationError(Exception):
@@ -303,3 +304,64 @@ def decline(session: DbSession, account: Account, token: str, ip: str | None = N
         mails.send_delegation_answered(session, invitation, invitation.invited_by, accepted=False)
     session.commit()
     return invitation
+
+
+# --- the third party's side: « Mes clients » ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Client:
+    """One organisation a third party acts for, on one service."""
+
+    habilitation: Habilitation
+    service: Service
+    company: str
+
+
+def _clients_query(account: Account) -> Select[Habilitation, Service, str]:
+    return (
+        select(Habilitation, Service, Company.name)
+        .join(Role, Role.id == Habilitation.role_id)
+        .join(Service, Service.id == Role.service_id)
+        .outerjoin(Company, Company.siren == Habilitation.company_siren)
+        .where(
+            Habilitation.account_id == account.id,
+            Habilitation.on_behalf_of_siret.is_not(None),
+            habilitations.active(utcnow()),
+        )
+    )
+
+
+def clients_of(session: DbSession, account: Account, wanted_page: int | None = None) -> Page[Client]:
+    """The organisations the account acts for, by service and name, one page at a time (an accountant may
+    have hundreds)."""
+    query = _clients_query(account)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    number = page_number(total, wanted_page)
+    ordered = query.order_by(Service.name, Company.name, Habilitation.on_behalf_of_siret, Habilitation.id)
+    rows = session.execute(ordered.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
+    clients = [
+        Client(habilitation, service, name or habilitation.company_siren) for habilitation, service, name in rows
+    ]
+    return Page(clients, total, number)
+
+
+def renounce(session: DbSession, account: Account, habilitation_id: int, ip: str | None = None) -> Client:
+    """The third party gives a delegation up: it ends now, the client's journal says so, and the gestionnaire
+    who delegated it is told."""
+    found = session.execute(_clients_query(account).where(Habilitation.id == habilitation_id)).first()
+    if found is None:
+        raise InvitationUnusable()
+    habilitation, service, name = found
+    habilitation.revoked_at, habilitation.revoked_by_id = utcnow(), account.id
+    before = {"role": habilitation.role.code, "siret": habilitation.on_behalf_of_siret, "expires_at": None}
+    audit.record_access(
+        session, AuditEventType.DELEGATION_RENOUNCED, account, ip, service, habilitation.company_siren, account,
+        before=before,
+    )  # fmt: skip
+    client = Client(habilitation, service, name or habilitation.company_siren)
+    delegator = session.get(Account, habilitation.granted_by_id) if habilitation.granted_by_id else None
+    if delegator is not None and delegator.is_active:
+        mails.send_delegation_renounced(session, habilitation, service.name, delegator)
+    session.commit()
+    return client

@@ -153,3 +153,14 @@ def send_delegation_answered(
         invitation=invitation, inviter=inviter, accepted=accepted,
         users_url=_users_url(invitation.service.code, siren=invitation.company_siren),
     )  # fmt: skip
+
+
+def send_delegation_renounced(
+    session: DbSession, habilitation: Habilitation, service_name: str, delegator: Account
+) -> dict[str, Any]:
+    """The gestionnaire who delegated learns that the third party gave the delegation up."""
+    return _queue(
+        session, "delegation_renounced", delegator.email,
+        habilitation=habilitation, service_name=service_name, holder=habilitation.account, delegator=delegator,
+        users_url=_users_url(habilitation.role.service.code, siren=habilitation.company_siren),
+    )  # fmt: skip

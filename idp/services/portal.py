@@ -3,7 +3,7 @@
 Read-only: it gathers what `habilitations` and `access_requests` know into ready values for the pages.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ class Tile:
     refused: list[AccessRequest] = field(default_factory=list)
     manages: bool = False  # a gestionnaire: the gear to the users screen
     waiting: int = 0  # people whose requests await the gestionnaire's decision
+    clients: int = 0  # organisations acted for as a third party: counted here, listed in « Mes clients »
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,15 @@ def portal_of(session: DbSession, account: Account) -> Portal:
     requests = access_requests.requests_of(session, account)
     tiles, others = [], []
     for service in portal_services(session):
+        mine = [h for h in held if h.role.service_id == service.id]
         tile = Tile(
             service,
-            [h for h in held if h.role.service_id == service.id],
+            [h for h in mine if not h.delegated],
             [r for r in requests if r.service_id == service.id and r.pending],
             [r for r in requests if r.service_id == service.id and not r.pending],
+            clients=len({h.on_behalf_of_siret for h in mine if h.delegated}),
         )
-        if tile.habilitations or tile.pending or tile.refused:
+        if tile.habilitations or tile.pending or tile.refused or tile.clients:
             tiles.append(_with_management(session, account, tile))
         else:
             others.append(service)
@@ -69,7 +72,7 @@ def _with_management(session: DbSession, account: Account, tile: Tile) -> Tile:
         return tile
     sirens = habilitations.managed_sirens(session, account, tile.service)
     waiting = access_requests.waiting_people(session, tile.service, sirens)
-    return Tile(tile.service, tile.habilitations, tile.pending, tile.refused, bool(sirens), waiting)
+    return replace(tile, manages=bool(sirens), waiting=waiting)
 
 
 def gestionnaire_lines(session: DbSession, service: Service, siret: str) -> list[GestionnaireLine]:

@@ -17,7 +17,7 @@ from idp.services import delegations, habilitations, service_users
 from idp.services.directory import find_establishment
 from idp.services.service_users import ManagedCompany
 from shared.clock import in_paris, utcnow
-from shared.web import render_error
+from shared.web import database_id, render_error
 
 bp = Blueprint("delegation", __name__)
 
@@ -240,3 +240,33 @@ def accept(token: str) -> Response | tuple[str, int]:
 @login_required
 def decline(token: str) -> Response | tuple[str, int]:
     return _answer(token, delegations.decline)
+
+
+# --- « Mes clients » ----------------------------------------------------------------------------------------
+
+
+@bp.get("/portail/mes-clients")
+@login_required
+def clients() -> tuple[str, int]:
+    """Every organisation the person acts for, by service, with role and end, a page at a time; « Renoncer »."""
+    account = current_account()
+    assert account is not None  # login_required
+    page = delegations.clients_of(db.session, account, request.args.get("page", type=database_id))
+    renouncing = request.args.get("renoncer", type=database_id)
+    context: dict[str, Any] = {"clients": page, "renouncing": renouncing, "form": AnswerForm(), "page_args": {}}
+    return render_template("delegation/clients.html", **context), 200
+
+
+@bp.post("/portail/mes-clients/<int:habilitation_id>/renoncer")
+@login_required
+def renounce(habilitation_id: int) -> Response:
+    account = current_account()
+    assert account is not None  # login_required
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    try:
+        client = delegations.renounce(db.session, account, habilitation_id, client_ip())
+    except delegations.InvitationUnusable:
+        abort(404)
+    flash(messages.CLIENTS_RENOUNCED.format(company=client.company, service=client.service.name), "success")
+    return redirect(url_for("delegation.clients"))

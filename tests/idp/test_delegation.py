@@ -356,3 +356,103 @@ def test_the_gestionnaire_sees_the_delegation_and_revokes_it(
     db.session.rollback()
     assert db.session.scalar(select(Habilitation.revoked_at).where(Habilitation.account_id == accountant.id))
     assert len(events(AuditEventType.HABILITATION_REVOKED)) == 1
+
+
+# --- another company --------------------------------------------------------------------------------------------
+
+
+def test_another_companys_gestionnaire_can_neither_see_nor_touch_the_invitations(
+    browser: webtest.TestApp, inbox: Inbox, app: Flask, bpf: Service
+) -> None:
+    """OPCO DEMO's gestionnaire, with a valid session and tokens, aims at FORMA'LOIRE's invitation and screens."""
+    delegate(browser)
+    invitation_id = db.session.scalar(select(DelegationInvitation.id))
+    opco = person(db.session, "gestion@opco.example", OPCO_PARIS, "GESTION", "Opco")
+    habilitate(db.session, opco, bpf, "gestionnaire")
+    intruder = another_browser(app, "198.51.100.40")
+    log_in(intruder, opco.email)
+    own_listing = intruder.get(f"{USERS}/invitations")
+    assert ACCOUNTANT not in text(own_listing)
+    token = form(intruder.get(NEW), NEW)["csrf_token"].value
+    before = rows()
+    for action in ("renvoyer", "annuler"):
+        intruder.post(f"{USERS}/invitations/{invitation_id}/{action}", {"csrf_token": token}, status=404)
+    for page in (NEW, f"{NEW}/confirmer", f"{USERS}/invitations"):
+        assert intruder.get(page, {"siren": "997915665"}, status=403).status_int == 403
+    assert rows() == before
+    assert db.session.scalar(select(DelegationInvitation.status)) is InvitationStatus.SENT
+    assert len(inbox(ACCOUNTANT)) == 1  # nothing resent
+
+
+# --- « Mes clients » ----------------------------------------------------------------------------------------------
+
+
+def accepted(browser: webtest.TestApp, inbox: Inbox, app: Flask) -> webtest.TestApp:
+    """The accountant's browser, once the invitation is accepted."""
+    delegate(browser, expires_on="2030-06-30")
+    link = invitation_link(inbox)
+    third_party = another_browser(app)
+    log_in(third_party, ACCOUNTANT)
+    form(third_party.get(link), f"{link}/accepter").submit()
+    return third_party
+
+
+def test_the_third_party_finds_its_clients_and_may_renounce(
+    browser: webtest.TestApp, inbox: Inbox, app: Flask, accountant: Account, gestionnaire: Account
+) -> None:
+    third_party = accepted(browser, inbox, app)
+    portal = third_party.get("/portail/services/")
+    assert "Pour le compte de 1 organisation (Mes clients)" in text(portal)
+    clients = third_party.get("/portail/mes-clients")
+    row = text(clients)
+    assert "Mon Activité Formation FORMA'LOIRE CONSEIL SIRET " + FORMALOIRE_ESTUAIRE in row
+    assert "Déclarant" in row and "par Amandine MUNOZ" in row and "Jusqu'au 30/06/2030" in row
+
+    asked = third_party.get(clients.html.find("a", string="Renoncer")["href"])
+    assert "Vous allez renoncer à agir pour le compte de FORMA'LOIRE CONSEIL" in text(asked)
+    done = form(asked, "/renoncer").submit().follow()
+    assert "Vous n'agissez plus pour le compte de FORMA'LOIRE CONSEIL" in alert_text(done)
+    assert "aucune organisation" in text(done)
+    assert "a renoncé à la délégation" in inbox(gestionnaire.email)[-1].text
+    assert len(events(AuditEventType.DELEGATION_RENOUNCED)) == 1
+    assert "Mes clients" not in text(third_party.get("/portail/services/"))
+
+
+def test_nobody_renounces_someone_elses_delegation(
+    browser: webtest.TestApp, inbox: Inbox, app: Flask, accountant: Account
+) -> None:
+    accepted(browser, inbox, app)
+    held = db.session.scalar(select(Habilitation.id).where(Habilitation.account_id == accountant.id))
+    colleague = person(db.session, "collegue@opco.example", OPCO_NANTES, "COLLEGUE", "Sacha")
+    other = another_browser(app, "198.51.100.50")
+    log_in(other, colleague.email)
+    token = form(other.get("/mon-compte"), "/mon-compte/coordonnees")["csrf_token"].value
+    other.post(f"/portail/mes-clients/{held}/renoncer", {"csrf_token": token}, status=404)
+    # the gestionnaire's own habilitation is not a delegation: not renounceable either
+    own = db.session.scalar(select(Habilitation.id).where(Habilitation.on_behalf_of_siret.is_(None)))
+    browser.post(f"/portail/mes-clients/{own}/renoncer", {"csrf_token": token}, expect_errors=True)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).where(Habilitation.revoked_at.is_not(None))) == 0
+
+
+def test_hundreds_of_clients_are_listed_a_page_at_a_time(app: Flask, bpf: Service, accountant: Account) -> None:
+    """An accountant acting for 45 establishments: 20 per page, the portal's tile only counts them."""
+    declarant = next(role for role in bpf.roles if role.code == "declarant")
+    for number in range(45):
+        db.session.add(
+            Habilitation(
+                account=accountant,
+                role=declarant,
+                siret=OPCO_PARIS,
+                on_behalf_of_siret=f"{number:014d}",
+                granted_via="par délégation",
+                delegated_by="Quelqu'un",
+            )
+        )
+    db.session.commit()
+    third_party = another_browser(app)
+    log_in(third_party, ACCOUNTANT)
+    assert "Pour le compte de 45 organisations (Mes clients)" in text(third_party.get("/portail/services/"))
+    first, last = third_party.get("/portail/mes-clients"), third_party.get("/portail/mes-clients", {"page": 3})
+    assert len(first.html.select("tbody tr")) == 20 and len(last.html.select("tbody tr")) == 5
+    assert "Vous agissez pour le compte de 45 organisations" in text(first)

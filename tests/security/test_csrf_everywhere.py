@@ -260,6 +260,8 @@ def idp_world(client: webtest.TestApp) -> IdpWorld:
     invitation = delegations.invite(db.session, manager, soffi, FORMALOIRE_NANTES[:9], proposal)
     invitation_token = "invitation-token-" + "x" * 30
     invitation.token_hash = delegations.token_hash(invitation_token)
+    delegated = habilitate(db.session, tiers, catalogue["bpf"], "declarant", via="par délégation")
+    delegated.on_behalf_of_siret = FORMALOIRE_ESTUAIRE  # an earlier delegation, that the accountant may renounce
     db.session.commit()
     ids = {
         "pending": pending.id,
@@ -278,6 +280,7 @@ def idp_world(client: webtest.TestApp) -> IdpWorld:
         "tiers": tiers.email,
         "invitation": invitation.id,
         "invitation_token": invitation_token,
+        "delegated": delegated.id,
     }
     return IdpWorld(client, ids)
 
@@ -439,6 +442,14 @@ IDP_CASES: dict[str, Case] = {
     "delegation.decline": Case(
         lambda w: idp_form(
             w, f"/delegation/{w.ids['invitation_token']}", f"/delegation/{w.ids['invitation_token']}/refuser"
+        ),
+        login="tiers",
+    ),
+    "delegation.renounce": Case(
+        lambda w: idp_form(
+            w,
+            f"/portail/mes-clients?renoncer={w.ids['delegated']}",
+            f"/portail/mes-clients/{w.ids['delegated']}/renoncer",
         ),
         login="tiers",
     ),

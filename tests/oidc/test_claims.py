@@ -10,8 +10,8 @@ from idp.extensions import db
 from idp.models import Habilitation, Role, Service
 from shared.clock import utcnow
 from shared.oidc_client.claims import parse_habilitations
-from tests.idp.factories import SIRET
-from tests.oidc.rp import EMAIL, code_flow
+from tests.idp.factories import PASSWORD, SIRET
+from tests.oidc.rp import EMAIL, callback_params, code_flow
 
 THIRD_PARTY_SIRET = "99972281200016"
 OTHER_SIRET = "99972281200024"
@@ -251,3 +251,30 @@ def test_a_role_changed_or_removed_by_a_gestionnaire_shows_at_the_next_login(
     management.revoke_habilitation(db.session, account, consultation)
     last = {(h.role, h.siret) for h in parse_habilitations(code_flow(new_browser(), soffi).claims)}
     assert last == after - {("organisme_collecteur", OTHER_SIRET)}
+
+
+def test_a_delegation_leaves_every_answer_the_second_it_ends(browser, soffi, habilitations):
+    """Checked wherever claims are built — at code and token time, refresh and userinfo — not by a sweeper:
+    one second before its end the delegation is there, one second after it is gone from all of them."""
+    delegated = db.session.query(Habilitation).filter(Habilitation.on_behalf_of_siret.is_not(None)).one()
+    with time_machine.travel(utcnow().replace(microsecond=0), tick=False) as traveller:
+        delegated.expires_at = utcnow() + timedelta(minutes=5)
+        db.session.commit()
+
+        def delegations(claims):
+            return [h for h in parse_habilitations(claims) if h.delegated]
+
+        traveller.shift(timedelta(minutes=5) - timedelta(seconds=1))
+        before = code_flow(browser, soffi)
+        assert len(delegations(before.claims)) == 1
+        assert len(delegations(soffi.userinfo(before.access_token).json())) == 1
+        pending = soffi.new_request()  # a code issued before the end, redeemed after it
+        code = callback_params(soffi, browser.until_client(browser.authorize(pending), EMAIL, PASSWORD))["code"]
+
+        traveller.shift(timedelta(seconds=2))
+        redeemed = soffi.redeem(code, pending.verifier).json()
+        assert delegations(soffi.verify_id_token(redeemed["id_token"], pending.nonce)) == []
+        assert delegations(soffi.userinfo(before.access_token).json()) == []
+        refreshed = soffi.refresh(before.refresh_token).json()
+        assert delegations(soffi.verify_id_token(refreshed["id_token"], refreshed=True)) == []
+        assert delegations(code_flow(browser, soffi).claims) == []

@@ -8,7 +8,7 @@ from idp.cli.demo import demo_cli
 from idp.cli.directory import directory_cli
 from idp.cli.oidc import clients_cli, keys_cli
 from idp.cli.outbox import outbox_cli
-from idp.cli.portal import access_requests_cli, activation_codes_cli
+from idp.cli.portal import access_requests_cli, activation_codes_cli, habilitations_cli
 
 
 def init_app(app: Flask) -> None:
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         demo_cli,
         activation_codes_cli,
         access_requests_cli,
+        habilitations_cli,
         clients_cli,
         keys_cli,
     ):

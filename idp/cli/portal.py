@@ -2,6 +2,7 @@
 
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import click
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from idp.cli.errors import fail
 from idp.extensions import db
 from idp.models import AccessRequest, ActivationCode, AuditEvent, AuditEventType, Company, Establishment, Service
-from idp.services import access_requests, activation_codes
+from idp.services import access_requests, activation_codes, expiry_reminders
 from idp.services.directory import find_establishment
 from shared.clock import in_paris
 from shared.identifiers import siret_error
@@ -111,11 +112,20 @@ def _open_establishment_or_fail(siret: str) -> Establishment:
 @click.option("--every", type=click.IntRange(min=1), default=None, help="Recommencer toutes les N secondes.")
 def follow_up(every: int | None) -> None:
     """Relancer les gestionnaires après 7 jours, transmettre aux agents après 15 jours (tâche planifiée)."""
-    if every is not None:
-        click.echo(FOLLOW_UP_LOOP.format(every=every))
-    while True:
+
+    def run() -> str:
         result = access_requests.follow_up(db.session)
-        click.echo(FOLLOW_UP_DONE.format(reminded=result.reminded, escalated=result.escalated))
+        return FOLLOW_UP_DONE.format(reminded=result.reminded, escalated=result.escalated)
+
+    repeat(every, FOLLOW_UP_LOOP, run)
+
+
+def repeat(every: int | None, announce: str, run: Callable[[], str]) -> None:
+    """A scheduled job: once, or every N seconds until Ctrl-C, saying each time what it did."""
+    if every is not None:
+        click.echo(announce.format(every=every))
+    while True:
+        click.echo(run())
         if every is None:
             return
         db.session.remove()
@@ -148,3 +158,16 @@ def _describe(request: AccessRequest, history: list[AuditEvent]) -> str:
     ]
     lines += [f"    {when(row.created_at)}  {HISTORY_LABELS.get(row.event, row.event.value)}" for row in history]
     return "\n".join(lines) + "\n"
+
+
+REMINDERS_DONE = "{sent} rappel(s) d'échéance envoyé(s)"
+REMINDERS_LOOP = "Rappels d'échéance des habilitations toutes les {every} secondes… (Ctrl-C pour arrêter)"
+habilitations_cli = AppGroup("habilitations", help="Habilitations et délégations : rappels avant leur échéance.")
+
+
+@habilitations_cli.command("remind")
+@click.option("--every", type=click.IntRange(min=1), default=None, help="Recommencer toutes les N secondes.")
+def remind(every: int | None) -> None:
+    """Rappels 30 et 7 jours avant la fin d'une habilitation ou d'une délégation, au titulaire et aux
+    gestionnaires : chaque rappel n'est envoyé qu'une fois, même lancé deux fois ou sur deux instances."""
+    repeat(every, REMINDERS_LOOP, lambda: REMINDERS_DONE.format(sent=expiry_reminders.send_reminders(db.session).sent))

@@ -15,6 +15,7 @@ from idp.models.oauth import (
     UsedClientAssertion,
 )
 from idp.models.outbox import OutboxMessage
+from idp.models.reminder import ExpiryReminder
 from idp.models.service import Habilitation, Role, Service
 from idp.models.throttle import LoginThrottle, SpentBotCheck
 from idp.models.user_session import UserSession
@@ -33,6 +34,7 @@ __all__ = [
     "Consent",
     "DelegationInvitation",
     "Establishment",
+    "ExpiryReminder",
     "Habilitation",
     "InvitationStatus",
     "LinkPurpose",

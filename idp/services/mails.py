@@ -164,3 +164,28 @@ def send_delegation_renounced(
         habilitation=habilitation, service_name=service_name, holder=habilitation.account, delegator=delegator,
         users_url=_users_url(habilitation.role.service.code, siren=habilitation.company_siren),
     )  # fmt: skip
+
+
+def send_expiry_reminder(session: DbSession, habilitation: Habilitation, days: int) -> dict[str, Any]:
+    """To the holder, 30 and 7 days before the end of a habilitation or a delegation."""
+    return _queue(
+        session, "expiry_reminder", habilitation.account.email,
+        habilitation=habilitation, days=days, portal_url=_portal_url(),
+    )  # fmt: skip
+
+
+def send_expiry_reminder_to_gestionnaire(
+    session: DbSession, habilitation: Habilitation, days: int, manager: Account
+) -> dict[str, Any]:
+    """To each gestionnaire of the company: « Prolonger » opens the change form of that habilitation (a
+    delegation: the person's panel, where it is shown; its end date is changed by a new invitation)."""
+    query = {"siren": habilitation.company_siren, "personne": str(habilitation.account_id)}
+    if habilitation.delegated:
+        extend = f"{_users_url(habilitation.role.service.code, **query)}#delegation-{habilitation.id}"
+    else:
+        query["modifier"] = str(habilitation.id)
+        extend = f"{_users_url(habilitation.role.service.code, **query)}#habilitation-{habilitation.id}"
+    return _queue(
+        session, "expiry_reminder_gestionnaire", manager.email,
+        habilitation=habilitation, days=days, manager=manager, extend_url=extend,
+    )  # fmt: skip

@@ -1,0 +1,74 @@
+"""Reminders before a habilitation or a delegation ends: 30 and 7 days before, to its holder and to the
+gestionnaires of the company it belongs to (who may extend it in one click from the e-mail).
+
+The scheduled job (`flask --app idp habilitations remind`) is idempotent: each reminder is recorded under a
+primary key (habilitation, days) in the transaction that queues its e-mails, so a second run — even at the
+same moment on another instance — sends nothing twice.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from idp.models import ExpiryReminder, Habilitation, Role
+from idp.services import habilitations, mails
+from shared.clock import utcnow
+from shared.db import DbSession
+
+REMINDER_DAYS = (30, 7)  # the earliest first: a habilitation granted 10 days before its end gets the 7-day one only
+
+
+@dataclass(frozen=True)
+class Reminders:
+    sent: int  # reminders recorded by this run (each with its e-mails)
+
+
+def _due(session: DbSession, days: int, closer: int | None, now: datetime) -> list[int]:
+    """The habilitations ending within `days` (but not within `closer`, whose reminder is the next one) that
+    have not had this reminder."""
+    ends = Habilitation.expires_at
+    query = (
+        select(Habilitation.id)
+        .join(Role)
+        .where(
+            habilitations.active(now),
+            ends.is_not(None),
+            ends <= now + timedelta(days=days),
+            ~Role.agents_only,
+            ~exists().where(ExpiryReminder.habilitation_id == Habilitation.id, ExpiryReminder.days_before == days),
+        )
+    )
+    if closer is not None:
+        query = query.where(ends > now + timedelta(days=closer))
+    return list(session.scalars(query.order_by(Habilitation.id)))
+
+
+def _remind(session: DbSession, habilitation_id: int, days: int) -> bool:
+    """Record the reminder and queue its e-mails in one transaction; False when another run was first."""
+    session.add(ExpiryReminder(habilitation_id=habilitation_id, days_before=days))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    habilitation = session.get(Habilitation, habilitation_id)
+    assert habilitation is not None
+    mails.send_expiry_reminder(session, habilitation, days)
+    service = habilitation.role.service
+    for manager in habilitations.gestionnaires(session, service, habilitation.company_siren):
+        if manager.id != habilitation.account_id:
+            mails.send_expiry_reminder_to_gestionnaire(session, habilitation, days, manager)
+    session.commit()
+    return True
+
+
+def send_reminders(session: DbSession, now: datetime | None = None) -> Reminders:
+    now = now or utcnow()
+    sent = 0
+    for position, days in enumerate(REMINDER_DAYS):
+        closer = REMINDER_DAYS[position + 1] if position + 1 < len(REMINDER_DAYS) else None
+        for habilitation_id in _due(session, days, closer, now):
+            sent += _remind(session, habilitation_id, days)
+    return Reminders(sent)

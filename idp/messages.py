@@ -200,6 +200,7 @@ JOURNAL_EVENTS = {
     "delegation:accepted": "Délégation acceptée par le tiers",
     "delegation:declined": "Délégation refusée par le tiers",
     "delegation:renounced": "Délégation abandonnée par le tiers",
+    "delegation:handed_over": "Délégation confiée à un autre collaborateur du tiers",
     "delegation:refused_to": "Invitation de délégation ouverte par une autre personne que le tiers invité",
     "habilitation:activation_code:created": "Code d'activation créé",
     "habilitation:activation_code:redeemed": "Code d'activation utilisé",
@@ -261,3 +262,7 @@ CLIENTS_RENOUNCE_CONFIRM = (
     "Vous allez renoncer à agir pour le compte de {company} sur {service} (rôle « {role} », SIRET {siret}). "
     "Pour agir à nouveau en son nom, il vous faudra une nouvelle invitation de son gestionnaire."
 )
+RECEIVED_TITLE = "Délégations reçues"
+RECEIVED_HANDED_OVER = "{client} : la délégation est confiée à {person}. Le gestionnaire de {client} en est informé."
+RECEIVED_NOT_COLLEAGUE = "Aucun compte actif de votre entreprise n'a cette adresse électronique."
+RECEIVED_SAME_HOLDER = "Cette personne détient déjà cette délégation."

@@ -53,5 +53,11 @@ def delegation_form(
     return form
 
 
+class HandOverForm(AppForm):
+    """« Confier à un collègue »: the colleague of the firm who takes the delegation over."""
+
+    email = email_field("Adresse électronique du collègue")
+
+
 class AnswerForm(AppForm):
     """« Confirmer », « Accepter », « Refuser », « Renvoyer », « Annuler »: a button and its CSRF token."""

@@ -45,6 +45,7 @@ class AuditEventType(enum.StrEnum):
     DELEGATION_ACCEPTED = "delegation:accepted"
     DELEGATION_DECLINED = "delegation:declined"
     DELEGATION_RENOUNCED = "delegation:renounced"  # the third party gave it up
+    DELEGATION_HANDED_OVER = "delegation:handed_over"  # to a colleague of the third party's firm
     DELEGATION_REFUSED_TO = "delegation:refused_to"  # a link opened by someone else than the invited third party
     ACTIVATION_CODE_CREATED = "habilitation:activation_code:created"
     ACTIVATION_CODE_REDEEMED = "habilitation:activation_code:redeemed"

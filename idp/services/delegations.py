@@ -32,7 +32,7 @@ from idp.models import (
     Service,
 )
 from idp.services import audit, habilitations, mails
-from idp.services.accounts import normalize_email
+from idp.services.accounts import find_account_by_email, normalize_email
 from shared.clock import utcnow
 from shared.db import DbSession
 from shared.paging import PAGE_SIZE, Page, page_number
@@ -365,3 +365,88 @@ def renounce(session: DbSession, account: Account, habilitation_id: int, ip: str
         mails.send_delegation_renounced(session, habilitation, service.name, delegator)
     session.commit()
     return client
+
+
+# --- the third party's firm: « Délégations reçues » -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Received:
+    """A delegation held by someone of the firm, for a client."""
+
+    habilitation: Habilitation
+    holder: Account
+    client: str
+
+
+def _received_query(service: Service, firm_siren: str) -> Select[Habilitation, Account, str]:
+    return (
+        select(Habilitation, Account, Company.name)
+        .join(Role, Role.id == Habilitation.role_id)
+        .join(Account, Account.id == Habilitation.account_id)
+        .outerjoin(Company, Company.siren == Habilitation.company_siren)
+        .where(
+            Role.service_id == service.id,
+            Habilitation.on_behalf_of_siret.is_not(None),
+            func.substr(Habilitation.siret, 1, 9) == firm_siren,
+            habilitations.active(utcnow()),
+        )
+    )
+
+
+def received(
+    session: DbSession, actor: Account, service: Service, firm_siren: str, wanted_page: int | None = None
+) -> Page[Received]:
+    """The delegations the firm's people hold on the service, by client: for the firm's gestionnaire only."""
+    habilitations.require_gestionnaire(session, actor, service, firm_siren)
+    query = _received_query(service, firm_siren)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    number = page_number(total, wanted_page)
+    ordered = query.order_by(Company.name, Habilitation.on_behalf_of_siret, Account.nom, Habilitation.id)
+    rows = session.execute(ordered.limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)).all()
+    items = [Received(habilitation, holder, name or habilitation.company_siren) for habilitation, holder, name in rows]
+    return Page(items, total, number)
+
+
+def hand_over(
+    session: DbSession,
+    actor: Account,
+    service: Service,
+    firm_siren: str,
+    habilitation_id: int,
+    colleague_email: str,
+    ip: str | None = None,
+) -> Habilitation:
+    """« Confier à un collègue »: the firm's gestionnaire moves a delegation to another person of the firm, so
+    that a client's access does not leave with an employee. Role, client and end date stay; the client
+    company's gestionnaires are told, and the journal of both companies keeps it."""
+    habilitations.require_gestionnaire(session, actor, service, firm_siren, ip)
+    found = session.execute(_received_query(service, firm_siren).where(Habilitation.id == habilitation_id)).first()
+    if found is None:
+        raise InvitationUnusable()
+    current, holder, _ = found
+    colleague = find_account_by_email(session, colleague_email)
+    if colleague is None or not colleague.is_active or colleague.siret[:9] != firm_siren:
+        raise NotTheTiersCompany()
+    if colleague.id == holder.id:
+        raise AlreadyDelegated()
+    now = utcnow()
+    current.revoked_at, current.revoked_by_id = now, actor.id
+    handed = Habilitation(
+        account=colleague, role=current.role, siret=colleague.siret, on_behalf_of_siret=current.on_behalf_of_siret,
+        company_siren=current.company_siren, delegated_by=current.delegated_by, expires_at=current.expires_at,
+        granted_via=f"par transfert de {holder.display_name}", granted_at=now, granted_by_id=actor.id,
+    )  # fmt: skip
+    session.add(handed)
+    expires = current.expires_at.isoformat() if current.expires_at else None
+    state = {"role": current.role.code, "siret": current.on_behalf_of_siret, "expires_at": expires}
+    for siren in (current.company_siren, firm_siren):
+        audit.record_access(
+            session, AuditEventType.DELEGATION_HANDED_OVER, actor, ip, service, siren, colleague,
+            after=state, previous_holder=holder.email,
+        )  # fmt: skip
+    for manager in habilitations.gestionnaires(session, service, current.company_siren):
+        mails.send_delegation_handed_over(session, handed, holder, manager)
+    mails.send_habilitation_granted(session, handed)
+    session.commit()
+    return handed

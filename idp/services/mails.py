@@ -189,3 +189,14 @@ def send_expiry_reminder_to_gestionnaire(
         session, "expiry_reminder_gestionnaire", manager.email,
         habilitation=habilitation, days=days, manager=manager, extend_url=extend,
     )  # fmt: skip
+
+
+def send_delegation_handed_over(
+    session: DbSession, handed: Habilitation, previous: Account, manager: Account
+) -> dict[str, Any]:
+    """The client company's gestionnaire learns that the third party's firm moved a delegation to a colleague."""
+    return _queue(
+        session, "delegation_handed_over", manager.email,
+        handed=handed, previous=previous, manager=manager,
+        users_url=_users_url(handed.role.service.code, siren=handed.company_siren),
+    )  # fmt: skip

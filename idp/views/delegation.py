@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, login_required
 from idp.extensions import db
-from idp.forms.delegation import AnswerForm, DelegationForm, delegation_form
+from idp.forms.delegation import AnswerForm, DelegationForm, HandOverForm, delegation_form
 from idp.models import Account, DelegationInvitation, Service
 from idp.services import delegations, habilitations, service_users
 from idp.services.directory import find_establishment
@@ -270,3 +270,50 @@ def renounce(habilitation_id: int) -> Response:
         abort(404)
     flash(messages.CLIENTS_RENOUNCED.format(company=client.company, service=client.service.name), "success")
     return redirect(url_for("delegation.clients"))
+
+
+# --- « Délégations reçues » (the third party's firm) ----------------------------------------------------------
+
+
+def _received_page(
+    code: str, form: HandOverForm | None = None, status: int = 200, handing: int | None = None
+) -> tuple[str, int]:
+    account, service, company = _managed(code)
+    handing = handing or request.args.get("confier", type=database_id)
+    page = delegations.received(db.session, account, service, company.siren, request.args.get("page", type=database_id))
+    context = {
+        "service": service, "company": company, "received": page, "handing": handing,
+        "form": form or HandOverForm(), "form_has_errors": bool(form and form.errors),
+        "page_args": {"code": code, "siren": company.siren},
+    }  # fmt: skip
+    return render_template("delegation/received.html", **context), status
+
+
+@bp.get(f"{USERS}/delegations-recues")
+@login_required
+def received(code: str) -> tuple[str, int]:
+    """The delegations the firm's people hold for clients on the service, and « Confier à un collègue »."""
+    return _received_page(code)
+
+
+@bp.post(f"{USERS}/delegations-recues/<int:habilitation_id>/confier")
+@login_required
+def hand_over(code: str, habilitation_id: int) -> Response | tuple[str, int]:
+    account, service, company = _managed(code)
+    form = HandOverForm()
+    if form.validate_on_submit():
+        try:
+            handed = delegations.hand_over(
+                db.session, account, service, company.siren, habilitation_id, form.email.data, client_ip()
+            )
+        except delegations.InvitationUnusable:
+            abort(404)
+        except delegations.NotTheTiersCompany:
+            form.email.errors = [messages.RECEIVED_NOT_COLLEAGUE]
+        except delegations.AlreadyDelegated:
+            form.email.errors = [messages.RECEIVED_SAME_HOLDER]
+        else:
+            client = delegations.company_name(db.session, handed.company_siren)
+            flash(messages.RECEIVED_HANDED_OVER.format(client=client, person=handed.account.display_name), "success")
+            return redirect(url_for("delegation.received", code=code, siren=company.siren))
+    return _received_page(code, form, 422, habilitation_id)

@@ -456,3 +456,55 @@ def test_hundreds_of_clients_are_listed_a_page_at_a_time(app: Flask, bpf: Servic
     first, last = third_party.get("/portail/mes-clients"), third_party.get("/portail/mes-clients", {"page": 3})
     assert len(first.html.select("tbody tr")) == 20 and len(last.html.select("tbody tr")) == 5
     assert "Vous agissez pour le compte de 45 organisations" in text(first)
+
+
+# --- « Délégations reçues » -------------------------------------------------------------------------------------
+
+RECEIVED = f"{USERS}/delegations-recues"
+
+
+def test_the_firms_gestionnaire_hands_a_delegation_to_a_colleague(
+    browser: webtest.TestApp, inbox: Inbox, app: Flask, accountant: Account, gestionnaire: Account, bpf: Service
+) -> None:
+    accepted(browser, inbox, app)
+    firm_manager = person(db.session, "associe@opco.example", OPCO_NANTES, "ASSOCIE", "Claude")
+    habilitate(db.session, firm_manager, bpf, "gestionnaire")
+    colleague = person(db.session, "relais@opco.example", OPCO_NANTES, "RELAIS", "Camille")
+    firm = another_browser(app, "198.51.100.60")
+    log_in(firm, firm_manager.email)
+    listing = firm.get(RECEIVED)
+    assert "FORMA'LOIRE CONSEIL" in text(listing) and "Dominique COMPTABLE" in text(listing)
+
+    asked = firm.get(listing.html.find("a", string="Confier à un collègue")["href"])
+    refused = form(asked, "/confier")
+    refused["email"] = "amandine@formaloire.example"  # not of the firm
+    refused = refused.submit(status=422)
+    assert "Aucun compte actif de votre entreprise" in field_error(refused, "email")
+
+    handing = form(refused, "/confier")
+    handing["email"] = colleague.email
+    done = handing.submit().follow()
+    assert "la délégation est confiée à Camille RELAIS" in alert_text(done)
+    assert delegated_habilitations(colleague) == [(OPCO_NANTES, FORMALOIRE_ESTUAIRE, "997915665")]
+    db.session.rollback()
+    previous = db.session.scalar(select(Habilitation).where(Habilitation.account_id == accountant.id))
+    handed = db.session.scalar(select(Habilitation).where(Habilitation.account_id == colleague.id))
+    assert previous.revoked_at is not None and handed.expires_at == previous.expires_at
+    assert "a été confiée par son entreprise à Camille RELAIS" in inbox(gestionnaire.email)[-1].text
+    assert len(events(AuditEventType.DELEGATION_HANDED_OVER)) == 2  # the client's journal and the firm's
+
+
+def test_only_the_firms_gestionnaire_hands_over_and_only_its_own_delegations(
+    browser: webtest.TestApp, inbox: Inbox, app: Flask, accountant: Account, bpf: Service, gestionnaire: Account
+) -> None:
+    accepted(browser, inbox, app)
+    held = db.session.scalar(select(Habilitation.id).where(Habilitation.account_id == accountant.id))
+    # The client's gestionnaire manages FORMA'LOIRE, not the firm: the firm's screen is refused to them.
+    assert browser.get(RECEIVED, {"siren": "999722812"}, status=403).status_int == 403
+    # On their own company's screen, the delegation held by OPCO's accountant is not « received » there.
+    own = browser.get(RECEIVED)
+    assert "Aucune délégation reçue." in text(own)
+    token = form(browser.get(NEW), NEW)["csrf_token"].value
+    forged = {"csrf_token": token, "email": "amandine@formaloire.example"}
+    browser.post(f"{RECEIVED}/{held}/confier", forged, status=404)
+    assert delegated_habilitations(accountant) == [(OPCO_PARIS, FORMALOIRE_ESTUAIRE, "997915665")]

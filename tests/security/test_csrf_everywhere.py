@@ -262,6 +262,9 @@ def idp_world(client: webtest.TestApp) -> IdpWorld:
     invitation.token_hash = delegations.token_hash(invitation_token)
     delegated = habilitate(db.session, tiers, catalogue["bpf"], "declarant", via="par délégation")
     delegated.on_behalf_of_siret = FORMALOIRE_ESTUAIRE  # an earlier delegation, that the accountant may renounce
+    # Ada (FORMA'LOIRE) acts for OPCO on SOFFi: a delegation « received » by Sam's company, to hand over.
+    received = habilitate(db.session, newcomer, soffi, "consultation", via="par délégation")
+    received.on_behalf_of_siret, received.company_siren = "99972281200024", "999722812"
     db.session.commit()
     ids = {
         "pending": pending.id,
@@ -281,6 +284,7 @@ def idp_world(client: webtest.TestApp) -> IdpWorld:
         "invitation": invitation.id,
         "invitation_token": invitation_token,
         "delegated": delegated.id,
+        "received": received.id,
     }
     return IdpWorld(client, ids)
 
@@ -452,6 +456,14 @@ IDP_CASES: dict[str, Case] = {
             f"/portail/mes-clients/{w.ids['delegated']}/renoncer",
         ),
         login="tiers",
+    ),
+    "delegation.hand_over": Case(
+        lambda w: idp_form(
+            w,
+            f"{USERS}/delegations-recues?confier={w.ids['received']}",
+            f"{USERS}/delegations-recues/{w.ids['received']}/confier",
+            email="camille@formaloire.example",
+        )
     ),
     "account.confirm_email": Case(
         lambda w: idp_form(

@@ -73,7 +73,7 @@ CSRF_TEXT = (
 )
 
 
-MAX_ID = 2**63 - 1  # a BIGINT primary key; SQLite's INTEGER too
+MAX_ID = 2**31 - 1  # every primary key is an INTEGER column: 32 bits on PostgreSQL
 
 
 class DatabaseId(IntegerConverter):

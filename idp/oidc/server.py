@@ -59,13 +59,18 @@ def authorization_server() -> Any:
 
 # Built once (see idp.services.tokens): every authorization and token request looks its client up. Its
 # service is not needed on the way (the habilitations query reads the service's code itself).
+CLIENT_ID_MAX_LENGTH = OAuthClient.client_id.type.length
 CLIENT = (
     select(OAuthClient).options(lazyload(OAuthClient.service)).where(OAuthClient.client_id == bindparam("client_id"))
 )
 
 
 def query_client(client_id: str) -> OAuthClient | None:
-    """The enabled client with this id; looked up once per request (Authlib asks several times)."""
+    """The enabled client with this id; looked up once per request (Authlib asks several times). An id no client can
+    have (NUL, control characters, over the column's length) is no client, without asking the database: PostgreSQL
+    refuses a NUL in text with an error."""
+    if not (client_id.isascii() and client_id.isprintable() and len(client_id) <= CLIENT_ID_MAX_LENGTH):
+        return None
     found: dict[str, OAuthClient | None] = g.setdefault("oidc_clients", {})
     if client_id not in found:
         client = db.session.scalar(CLIENT, {"client_id": client_id})

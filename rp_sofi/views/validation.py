@@ -140,7 +140,7 @@ def _record(kind: str, record_id: str) -> Etablissement | Site:
     if kind == "etablissement":
         record = db.session.get(Etablissement, record_id)
     elif kind == "site":
-        with contextlib.suppress(ValueError):  # not a site id (« ² » is a digit, but not an ASCII one)
+        with contextlib.suppress(ValueError):  # not a site id (« ² » is a digit, but not an ASCII one; 2**31 too big)
             record = db.session.get(Site, database_id(record_id))
     if record is None:
         abort(404)

@@ -15,6 +15,7 @@ ODD_VALUES: tuple[bytes, ...] = (
     OVERLONG,
     b"99999999999999999999",  # an id over 64 bits
     b"9223372036854775808",  # 2**63: just past BIGINT
+    b"2147483648",  # 2**31: just past PostgreSQL's INTEGER
     b"-1",
     "²".encode(),  # a digit for str.isdigit(), not for int()
     "١٢".encode(),  # Arabic-Indic digits: int() reads them, no column should

@@ -5,6 +5,7 @@ checked: signature by `kid` through the JWKS, `iss`, `aud`, `exp`, `nonce`) and 
 Views call these functions and turn their exceptions into French pages.
 """
 
+import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ CLIENT_NAME = "mesdemarches"
 SCOPE = "openid profile email habilitations"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 HTTP_TIMEOUT = 10  # seconds: a provider that hangs must not hold a worker for ever
+# Sign-ins started and not finished, kept in the session cookie: the newest, within this many bytes of JSON, so that
+# the cookie stays under the 4 KB a browser keeps (base64 adds a third) whatever the `next` addresses.
+PENDING_SIGN_INS_BYTES = 2400
 # Errors after which the person, not the request, is the reason: they get a 403 page.
 REFUSALS = {"access_denied", "login_required", "interaction_required", "consent_required", "account_selection_required"}
 
@@ -124,7 +128,24 @@ def authorization_url(redirect_uri: str, next_url: str | None, extra: Mapping[st
         code_verifier=found["code_verifier"],
         next=next_url,
     )
+    _forget_older_sign_ins()
     return str(found["url"])
+
+
+def _forget_older_sign_ins() -> None:
+    """Each sign-in started keeps its state in the session until its callback, and Authlib drops the expired ones
+    only then: a browser that starts sign-ins and leaves them would grow its cookie past 4 KB, the browser would
+    stop storing it, and every later sign-in would be refused as expired. The newest are kept (several tabs may be
+    signing in at once), as many as fit in PENDING_SIGN_INS_BYTES; the newest always."""
+    prefix = f"_state_{CLIENT_NAME}_"
+    pending = sorted(
+        (key for key in session if key.startswith(prefix)), key=lambda key: session[key].get("exp", 0), reverse=True
+    )
+    size = 0
+    for index, key in enumerate(pending):
+        size += len(json.dumps(session[key]))
+        if index > 0 and size > PENDING_SIGN_INS_BYTES:
+            session.pop(key)
 
 
 def finish_login(args: Mapping[str, str]) -> Login:

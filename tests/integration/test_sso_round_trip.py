@@ -1,6 +1,7 @@
 """Single sign-on between the IdP and SOFFi, both served over real HTTP on loopback, driven without a
 browser: an httpx client with one cookie jar follows the redirects and fills the real forms."""
 
+import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -11,6 +12,7 @@ from flask import Flask
 import rp_soffi
 from idp.models import Account
 from shared.oidc_client import messages
+from shared.oidc_client.access import MAX_NEXT_LENGTH
 from tests.idp.factories import PASSWORD, SIRET
 from tests.integration.conftest import OPCO_SIRET
 from tests.integration.sso import page_text, serve_relying_party, submit_form
@@ -121,6 +123,25 @@ def test_require_role_lets_the_role_holder_in(http: httpx.Client, soffi: tuple[F
     grant(account, "soffi", "gestionnaire", "Gestionnaire", SIRET)
     sign_in(http, soffi_url, account.email)
     assert http.get(soffi_url + "/gestion").text == "Page des gestionnaires"
+
+
+BROWSER_COOKIE_LIMIT = 4093  # what browsers keep, and Werkzeug's warning
+
+
+def test_sign_ins_started_and_left_keep_a_cookie_the_browser_keeps(
+    http: httpx.Client, soffi: tuple[Flask, str], account: Account
+) -> None:
+    """« Se connecter », then back without signing in, forty times, with the longest `next` a service follows: each
+    start keeps its state in the service's session cookie until its callback. Past 4 KB the browser would drop the
+    cookie, and every later sign-in would be refused as expired."""
+    app, soffi_url = soffi
+    for _ in range(40):
+        longest = "/gestion?q=" + secrets.token_hex(MAX_NEXT_LENGTH)[: MAX_NEXT_LENGTH - len("/gestion?q=")]
+        started = http.get(soffi_url + "/connexion", params={"next": longest}, follow_redirects=False)
+        assert started.status_code == 302
+        assert len(http.cookies[app.config["SESSION_COOKIE_NAME"]]) <= BROWSER_COOKIE_LIMIT
+    arrived = sign_in(http, soffi_url, account.email, path="/connexion?next=%2Fgestion")
+    assert str(arrived.url) == f"{soffi_url}/gestion"  # the newest sign-in still completes
 
 
 def stop_at_callback(http: httpx.Client, soffi_url: str, email: str) -> httpx.Response:

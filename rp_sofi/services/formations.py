@@ -50,7 +50,7 @@ def search_certifications(db: DbSession, mode: SearchMode, text: str) -> list[Ce
     if mode == "rncp":
         digits = text.upper().removeprefix("RNCP").strip()
         condition = Certification.code_rncp.in_([f"RNCP{digits}", digits])
-    elif text.isdigit() and len(text) <= CODE_MAX_DIGITS:
+    elif text.isascii() and text.isdigit() and len(text) <= CODE_MAX_DIGITS:  # « ² » is a digit int() refuses
         condition = or_(Certification.code == int(text), Certification.intitule.contains(text))
     elif text.split():
         condition = and_(*(Certification.intitule.icontains(word, autoescape=True) for word in text.split()))

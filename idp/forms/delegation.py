@@ -1,7 +1,9 @@
 """« Déléguer une habilitation à un tiers » (guide 004), and the third party's answer."""
 
+from datetime import datetime
 from typing import Any
 
+from babel.dates import format_date
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import DataRequired
 
@@ -9,6 +11,7 @@ from idp import messages
 from idp.forms.fields import email_field
 from idp.forms.service_users import end_date_field, establishment_choices, validate_company_siret, validate_listed
 from idp.models import Establishment, Role
+from shared.clock import in_paris
 from shared.forms import AppForm
 from shared.identifiers import Siret, compact
 
@@ -51,6 +54,17 @@ def delegation_form(
     form = DelegationForm(roles, siren, **kwargs)
     form.siret.choices = establishment_choices(establishments)
     return form
+
+
+def past_own_end(own_end: datetime) -> str:
+    """The end date's error when it goes past the gestionnaire's own right."""
+    return messages.DELEGATION_PAST_OWN_END.format(date=format_date(in_paris(own_end), "dd/MM/yyyy", locale="fr_FR"))
+
+
+class DelegationEndForm(AppForm):
+    """« ✎ » on a delegation: its end date only (the role stays one a third party may hold)."""
+
+    expires_on = end_date_field()
 
 
 class HandOverForm(AppForm):

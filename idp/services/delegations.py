@@ -128,6 +128,17 @@ def _own_end(session: DbSession, actor: Account, service: Service, siren: str) -
     return None if not ends or None in ends else max(end for end in ends if end is not None)
 
 
+def change_end(
+    session: DbSession, actor: Account, delegation: Habilitation, expires_at: datetime | None, ip: str | None = None
+) -> Habilitation:
+    """« ✎ » on a delegation: another end date, never past the end of the gestionnaire's own right. The caller got
+    the delegation from habilitations.get_managed_habilitation."""
+    own_end = _own_end(session, actor, delegation.role.service, delegation.company_siren)
+    if own_end is not None and (expires_at is None or expires_at > own_end):
+        raise PastOwnEnd(own_end)
+    return habilitations.change_habilitation(session, actor, delegation, delegation.role, expires_at, ip)
+
+
 def check_proposal(session: DbSession, actor: Account, service: Service, siren: str, proposal: Proposal) -> None:
     """Every rule of a delegation, before the confirmation page and again when it is confirmed."""
     habilitations.require_gestionnaire(session, actor, service, siren)

@@ -264,6 +264,8 @@ def change_habilitation(
     """« ✎ »: another role or another end date. The caller got the habilitation from get_managed_habilitation."""
     service = habilitation.role.service
     _check_grantable(service, role)
+    if habilitation.delegated and role.is_manager:
+        raise RoleNotGrantable()  # a third party never manages the company it acts for
     if _leaves_company_without_manager(session, habilitation, role, expires_at):
         raise LastGestionnaire()
     before = _describe(habilitation)

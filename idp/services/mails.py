@@ -177,14 +177,15 @@ def send_expiry_reminder(session: DbSession, habilitation: Habilitation, days: i
 def send_expiry_reminder_to_gestionnaire(
     session: DbSession, habilitation: Habilitation, days: int, manager: Account
 ) -> dict[str, Any]:
-    """To each gestionnaire of the company: « Prolonger » opens the change form of that habilitation (a
-    delegation: the person's panel, where it is shown; its end date is changed by a new invitation)."""
-    query = {"siren": habilitation.company_siren, "personne": str(habilitation.account_id)}
-    if habilitation.delegated:
-        extend = f"{_users_url(habilitation.role.service.code, **query)}#delegation-{habilitation.id}"
-    else:
-        query["modifier"] = str(habilitation.id)
-        extend = f"{_users_url(habilitation.role.service.code, **query)}#habilitation-{habilitation.id}"
+    """To each gestionnaire of the company: « Prolonger » opens the change form of that habilitation or delegation,
+    in the person's panel."""
+    query = {
+        "siren": habilitation.company_siren,
+        "personne": str(habilitation.account_id),
+        "modifier": str(habilitation.id),
+    }
+    anchor = f"delegation-{habilitation.id}" if habilitation.delegated else f"habilitation-{habilitation.id}"
+    extend = f"{_users_url(habilitation.role.service.code, **query)}#{anchor}"
     return _queue(
         session, "expiry_reminder_gestionnaire", manager.email,
         habilitation=habilitation, days=days, manager=manager, extend_url=extend,

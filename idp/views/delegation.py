@@ -4,19 +4,18 @@ invitations' follow-up; then the third party's page, reached from the e-mail's l
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from idp import messages
 from idp.auth import client_ip, current_account, login_required
 from idp.extensions import db
-from idp.forms.delegation import AnswerForm, DelegationForm, HandOverForm, delegation_form
+from idp.forms.delegation import AnswerForm, DelegationForm, HandOverForm, delegation_form, past_own_end
 from idp.models import Account, DelegationInvitation, Service
 from idp.services import delegations, habilitations, service_users
 from idp.services.directory import find_establishment
 from idp.services.service_users import ManagedCompany
-from shared.clock import in_paris, utcnow
+from shared.clock import utcnow
 from shared.web import database_id, render_error
 
 bp = Blueprint("delegation", __name__)
@@ -71,8 +70,7 @@ def _refused(form: DelegationForm, error: delegations.DelegationError) -> None:
         case delegations.RoleNotDelegable():
             form.role.errors = [messages.USERS_ROLE_REQUIRED]
         case delegations.PastOwnEnd(own_end=own_end):
-            day = format_date(in_paris(own_end), "dd/MM/yyyy", locale="fr_FR")
-            form.expires_on.errors = [messages.DELEGATION_PAST_OWN_END.format(date=day)]
+            form.expires_on.errors = [past_own_end(own_end)]
 
 
 def _draft(code: str, siren: str) -> dict[str, str] | None:

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, login_required
 from idp.extensions import db
+from idp.forms.delegation import DelegationEndForm, past_own_end
 from idp.forms.service_users import (
     AcceptForm,
     AddHabilitationForm,
@@ -21,7 +22,7 @@ from idp.forms.service_users import (
     add_form,
 )
 from idp.models import AccessRequest, AccessRequestStatus, Account, Habilitation, Role, Service
-from idp.services import access_requests, habilitations, service_users
+from idp.services import access_requests, delegations, habilitations, service_users
 from idp.services.service_users import ManagedCompany, PersonDetail
 from shared.clock import in_paris
 from shared.web import database_id, render_error
@@ -136,7 +137,11 @@ def _person_forms(
         forms[f"refuser-{pending.id}"] = RefuseForm(prefix=f"refuser-{pending.id}", formdata=None)
     if editing is not None:
         current = {"role": editing.role.code, "expires_on": service_users.last_day(editing.expires_at)}
-        forms["modifier"] = ChangeHabilitationForm(roles, prefix="modifier", formdata=None, data=current)
+        forms["modifier"] = (
+            DelegationEndForm(prefix="modifier", formdata=None, data=current)
+            if editing.delegated
+            else ChangeHabilitationForm(roles, prefix="modifier", formdata=None, data=current)
+        )
     forms["supprimer"] = DeleteHabilitationForm(prefix="supprimer", formdata=None)
     if adding:
         forms["ajout"] = _add_form(screen, formdata=None, data={"email": person.account.email if person else ""})
@@ -234,6 +239,8 @@ def change(code: str, habilitation_id: int) -> Response | tuple[str, int]:
     service = _service(code)
     habilitation = habilitations.get_managed_habilitation(db.session, _account(), service, habilitation_id, client_ip())
     screen = _screen(service, habilitation.company_siren)
+    if habilitation.delegated:
+        return _change_delegation(screen, habilitation)
     form = ChangeHabilitationForm(screen.service.requestable_roles, prefix="modifier")
     if not form.validate_on_submit():
         return _page(screen, 422, habilitation.account_id, habilitation.id, {"modifier": form})
@@ -248,6 +255,21 @@ def change(code: str, habilitation_id: int) -> Response | tuple[str, int]:
         done = messages.USERS_HABILITATION_CHANGED.format(person=habilitation.account.display_name)
         flash(messages.USERS_HABILITATION_UNCHANGED if unchanged else done, "success")
     return redirect(_person_url(screen, habilitation.account_id))
+
+
+def _change_delegation(screen: Screen, delegation: Habilitation) -> Response | tuple[str, int]:
+    form = DelegationEndForm(prefix="modifier")
+    if form.validate_on_submit():
+        expires_at = service_users.end_instant(form.expires_on.data, delegation.expires_at)
+        try:
+            delegations.change_end(db.session, screen.account, delegation, expires_at, client_ip())
+        except delegations.PastOwnEnd as error:
+            form.expires_on.errors = [past_own_end(error.own_end)]
+        else:
+            end = f"le {in_paris(expires_at):%d/%m/%Y}" if expires_at else "sans date de fin"
+            flash(messages.USERS_DELEGATION_CHANGED.format(person=delegation.account.display_name, end=end), "success")
+            return redirect(_person_url(screen, delegation.account_id))
+    return _page(screen, 422, delegation.account_id, delegation.id, {"modifier": form})
 
 
 @bp.post("/habilitations/<int:habilitation_id>/supprimer")

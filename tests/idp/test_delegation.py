@@ -22,6 +22,7 @@ from idp.models import (
     OutboxMessage,
     Service,
 )
+from idp.services import habilitations
 from shared.clock import utcnow
 from tests.idp.conftest import FreshContext
 from tests.idp.portal_data import (
@@ -356,6 +357,82 @@ def test_the_gestionnaire_sees_the_delegation_and_revokes_it(
     db.session.rollback()
     assert db.session.scalar(select(Habilitation.revoked_at).where(Habilitation.account_id == accountant.id))
     assert len(events(AuditEventType.HABILITATION_REVOKED)) == 1
+
+
+def delegation_of(account: Account) -> Habilitation:
+    db.session.rollback()
+    found = db.session.scalar(select(Habilitation).where(Habilitation.account_id == account.id))
+    assert found is not None and found.delegated
+    return found
+
+
+def test_the_gestionnaire_changes_the_end_of_a_delegation(
+    browser: webtest.TestApp, inbox: Inbox, app: Flask, accountant: Account
+) -> None:
+    """« ✎ » on a delegation: its end date only; the third party is told, the change is audited."""
+    accepted(browser, inbox, app)
+    panel = browser.get(USERS, {"personne": accountant.id})
+    described = f"Déclarant - SIRET {FORMALOIRE_ESTUAIRE}"
+    pencil = panel.html.find("a", title=f"Modifier la fin de la délégation {described} de Dominique COMPTABLE")
+    editing = browser.get(pencil["href"])
+    change = form(editing, "/modifier")
+    assert change["modifier-expires_on"].value == "2030-06-30"
+    assert "modifier-role" not in change.fields  # a delegation keeps its role
+    change["modifier-expires_on"] = "2030-12-31"
+    done = change.submit().follow()
+    assert "La délégation de Dominique COMPTABLE prend fin le 31/12/2030" in alert_text(done)
+    assert "Fin le 31/12/2030" in text(done)
+    changed = delegation_of(accountant)
+    assert changed.role.code == "declarant" and changed.expires_at is not None
+    [event] = events(AuditEventType.HABILITATION_CHANGED)
+    assert event.data["after"]["expires_at"].startswith("2030-12-31")
+    mail = inbox(ACCOUNTANT)[-1]
+    assert mail.subject == "Votre habilitation pour Mon Activité Formation a été modifiée"
+    assert f"pour le compte du SIRET {FORMALOIRE_ESTUAIRE}" in mail.text and "le 31/12/2030" in mail.text
+
+
+def test_a_delegation_never_becomes_gestionnaire_whatever_the_form_sends(
+    browser: webtest.TestApp, inbox: Inbox, app: Flask, accountant: Account, bpf: Service, gestionnaire: Account
+) -> None:
+    accepted(browser, inbox, app)
+    delegation = delegation_of(accountant)
+    editing = browser.get(USERS, {"personne": accountant.id, "modifier": delegation.id})
+    token = form(editing, "/modifier")["modifier-csrf_token"].value
+    browser.post(
+        f"{USERS}/habilitations/{delegation.id}/modifier",
+        {"modifier-csrf_token": token, "modifier-role": "gestionnaire", "modifier-expires_on": "2030-06-30"},
+    )
+    assert delegation_of(accountant).role.code == "declarant"
+    # and the rule holds below the form, for any caller of the service
+    manager = next(role for role in bpf.roles if role.code == "gestionnaire")
+    with pytest.raises(habilitations.RoleNotGrantable):
+        habilitations.change_habilitation(db.session, gestionnaire, delegation_of(accountant), manager, None)
+    assert delegation_of(accountant).role.code == "declarant"
+
+
+def test_a_delegation_is_not_prolonged_past_the_gestionnaires_own_end(
+    client: webtest.TestApp, inbox: Inbox, app: Flask, accountant: Account, bpf: Service
+) -> None:
+    until = utcnow() + timedelta(days=60)
+    temporary = person(db.session, "temporaire@formaloire.example", FORMALOIRE_NANTES, "TEMPORAIRE", "Lou")
+    habilitate(db.session, temporary, bpf, "gestionnaire", expires_at=until)
+    log_in(client, temporary.email)
+    within = (until - timedelta(days=2)).date()
+    delegate(client, expires_on=within.isoformat())
+    link = invitation_link(inbox)
+    third_party = another_browser(app)
+    log_in(third_party, ACCOUNTANT)
+    form(third_party.get(link), f"{link}/accepter").submit()
+    delegation = delegation_of(accountant)
+    before, mails = delegation.expires_at, len(inbox(ACCOUNTANT))
+    editing = client.get(USERS, {"personne": accountant.id, "modifier": delegation.id})
+    for expires_on in ("", (until + timedelta(days=2)).date().isoformat()):
+        change = form(editing, "/modifier")
+        change["modifier-expires_on"] = expires_on
+        refused = change.submit(status=422)
+        assert "ne peut pas aller au-delà" in field_error(refused, "modifier-expires_on")
+    assert delegation_of(accountant).expires_at == before
+    assert events(AuditEventType.HABILITATION_CHANGED) == [] and len(inbox(ACCOUNTANT)) == mails
 
 
 # --- another company --------------------------------------------------------------------------------------------

@@ -84,6 +84,9 @@ def test_a_delegation_reminds_the_third_party_and_the_client_companys_gestionnai
     (to_holder, holder_subject), (to_manager, _) = mails()
     assert (to_holder, to_manager) == ("expert@opco.example", "amandine@formaloire.example")
     assert holder_subject.startswith("Votre délégation sur Mon Activité Formation prend fin le")
+    body = db.session.scalars(select(OutboxMessage.body_text)).all()[1]
+    extend = f"personne={accountant.id}&modifier={delegation.id}#delegation-{delegation.id}"
+    assert extend in body  # « Prolonger »: the delegation's ✎ form, one click away
 
 
 def test_two_runs_at_the_same_moment_send_each_reminder_once(app: Flask, bpf: Service, gestionnaire: Account) -> None:

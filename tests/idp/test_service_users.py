@@ -544,14 +544,17 @@ def test_the_plus_gives_the_same_person_another_role(browser, colleague):
     assert habilitations_of(colleague) == [("consultation", FORMALOIRE_NANTES), ("consultation", FORMALOIRE_ANJOU)]
 
 
-def test_delegations_are_shown_apart_and_cannot_be_changed_here(browser, soffi):
+def test_delegations_are_shown_apart_with_their_own_actions(browser, soffi):
+    """Guide 004: « ✎ » changes a delegation's end date, « 🗑 » revokes it; not the habilitations' actions."""
     third_party = person(db.session, "tiers@opco.example", OPCO_PARIS, "TIERS", "Théo")
-    delegate(third_party, soffi, FORMALOIRE_NANTES)
+    delegation = delegate(third_party, soffi, FORMALOIRE_NANTES)
     panel = soup(person_page(browser, third_party)).select_one("#personne")
     text = panel.get_text(" ", strip=True)
     assert "Délégation(s) Consultation - SIRET 99791566500019 En tant que tiers (SIRET 99972281200016)" in text
     assert "par Sam GERANTE" in text
-    assert not panel.find("a", title=re.compile("^(Modifier|Supprimer)"))
+    actions = [link["title"] for link in panel.select(f"#delegation-{delegation.id} a")]
+    assert [action.split(" la délégation ")[0] for action in actions] == ["Modifier la fin de", "Révoquer"]
+    assert not panel.find("a", title=re.compile("^(Modifier|Supprimer) l'habilitation"))
 
 
 def test_the_users_screen_links_to_the_access_journal(browser, requester):

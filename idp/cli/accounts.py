@@ -10,11 +10,16 @@ from idp import messages
 from idp.cli.errors import fail
 from idp.extensions import db
 from idp.models import Account, Civilite
+from idp.services import access_requests, habilitations
 from idp.services.accounts import SignUp, create_account, find_account_by_email, set_disabled
 from idp.services.directory import find_establishment
 from idp.services.passwords import hash_password, password_problems
 from shared.identifiers import siret_error
 
+LAST_GESTIONNAIRE_GONE = (
+    "C'était le dernier gestionnaire de {service} pour l'entreprise {siren} : elle passe aux agents du ministère "
+    "({sent} demande(s) d'accès en attente leur sont transmises ; `flask --app idp access-requests queue`)."
+)
 accounts_cli = AppGroup("accounts", help="Comptes des utilisateurs.")
 
 
@@ -75,8 +80,13 @@ def _account_or_fail(email: str) -> Account:
 def disable(email: str) -> None:
     """Désactiver un compte : il ne peut plus se connecter, ses sessions sont fermées."""
     account = _account_or_fail(email)
+    managed = habilitations.managed_by(db.session, account)
     set_disabled(db.session, account, True)
     click.echo(f"Compte désactivé : {account.email}")
+    sent = access_requests.escalate_without_gestionnaire(db.session, managed)
+    for service, siren in managed:
+        if not habilitations.gestionnaires(db.session, service, siren):
+            click.echo(LAST_GESTIONNAIRE_GONE.format(service=service.name, siren=siren, sent=sent))
 
 
 @accounts_cli.command("enable")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from idp.cli.errors import fail
 from idp.extensions import db
 from idp.models import AccessRequest, ActivationCode, AuditEvent, AuditEventType, Company, Establishment, Service
-from idp.services import access_requests, activation_codes, expiry_reminders
+from idp.services import access_requests, activation_codes, expiry_reminders, habilitations
 from idp.services.directory import find_establishment
 from shared.clock import in_paris
 from shared.identifiers import siret_error
@@ -36,6 +36,11 @@ ESCALATION_REASONS = {
     "no_gestionnaire": "aucun gestionnaire de la démarche dans l'entreprise",
     "no_answer": "sans réponse des gestionnaires depuis 15 jours",
 }
+ORPHANS_TITLE = (
+    "Entreprises sans gestionnaire actif "
+    "(envoyez-leur un code d'activation : `flask --app idp activation-codes create`) :"
+)
+ORPHAN = "  {service} : {name} (SIREN {siren}), {people} personne(s) habilitée(s)"
 HISTORY_LABELS = {
     AuditEventType.ACCESS_REQUESTED: "demande envoyée",
     AuditEventType.ACCESS_REQUEST_REMINDED: "rappel envoyé aux gestionnaires",
@@ -140,6 +145,13 @@ def queue() -> None:
         click.echo(QUEUE_EMPTY)
     for request in requests:
         click.echo(_describe(request, access_requests.history(db.session, request)))
+    orphans = habilitations.companies_without_gestionnaire(db.session)
+    if orphans:
+        click.echo(ORPHANS_TITLE)
+    for service, siren, people in orphans:
+        company = db.session.get(Company, siren)
+        name = company.name if company else "(inconnue)"
+        click.echo(ORPHAN.format(service=service.name, name=name, siren=siren, people=people))
 
 
 def _describe(request: AccessRequest, history: list[AuditEvent]) -> str:

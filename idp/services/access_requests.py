@@ -306,6 +306,29 @@ def follow_up(session: DbSession, now: datetime | None = None) -> FollowUp:
     return FollowUp(reminded=len(to_remind), escalated=len(to_escalate))
 
 
+def escalate_without_gestionnaire(session: DbSession, managed: list[tuple[Service, str]]) -> int:
+    """After a gestionnaire's account was disabled (`managed`: what it managed): each of those companies left with
+    no active gestionnaire goes to the agents — its pending requests now, as a new request would (nobody is left
+    to answer them). Committed; how many requests went."""
+    now, sent = utcnow(), 0
+    for service, siren in managed:
+        if habilitations.gestionnaires(session, service, siren):
+            continue
+        waiting = session.scalars(
+            select(AccessRequest).where(
+                AccessRequest.service_id == service.id,
+                AccessRequest.siren == siren,
+                AccessRequest.status == AccessRequestStatus.PENDING,
+                AccessRequest.escalated_at.is_(None),
+            )
+        ).all()
+        for request in waiting:
+            _escalate(session, request, "no_gestionnaire", now)
+        sent += len(waiting)
+    session.commit()
+    return sent
+
+
 def _escalate(session: DbSession, request: AccessRequest, reason: str, now: datetime) -> None:
     request.escalated_at, request.escalation_reason = now, reason
     audit.record_access(

@@ -8,6 +8,7 @@ Rules every function here enforces, whoever calls it:
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import QueryableAttribute
@@ -99,6 +100,54 @@ def gestionnaires(session: DbSession, service: Service, siren: str) -> Sequence[
         .where(_manager_of(Account.id, service.id, siren, now), Account.status == AccountStatus.ACTIVE)
         .order_by(Account.nom, Account.prenom, Account.id)
     ).all()
+
+
+def managed_by(session: DbSession, account: Account) -> list[tuple[Service, str]]:
+    """Every (service, company SIREN) this account is a gestionnaire of now."""
+    rows = session.execute(
+        select(Service, Habilitation.company_siren)
+        .join(Role, Role.service_id == Service.id)
+        .join(Habilitation, Habilitation.role_id == Role.id)
+        .where(
+            Habilitation.account_id == account.id,
+            Role.is_manager,
+            Habilitation.on_behalf_of_siret.is_(None),
+            active(utcnow()),
+        )
+        .distinct()
+    )
+    return [(service, siren) for service, siren in rows]
+
+
+def companies_without_gestionnaire(session: DbSession) -> list[tuple[Service, str, int]]:
+    """(service, company SIREN, how many active people) where people of the company hold roles on the service but
+    no active account manages it any more: the agents name a gestionnaire. A query over the habilitations, so
+    that the list is right however the last gestionnaire went (disabled, expired, revoked by an agent)."""
+    now = utcnow()
+    holder = (
+        select(Habilitation.company_siren, Role.service_id, Habilitation.account_id)
+        .join(Role)
+        .join(Account, Account.id == Habilitation.account_id)
+        .where(Account.status == AccountStatus.ACTIVE, active(now), ~Role.agents_only)
+    )
+    managed = (
+        holder.where(Role.is_manager, Habilitation.on_behalf_of_siret.is_(None))
+        .with_only_columns(Habilitation.company_siren, Role.service_id)
+        .distinct()
+        .subquery()
+    )
+    people = holder.subquery()
+    rows = session.execute(
+        select(Service, people.c.company_siren, func.count(people.c.account_id.distinct()))
+        .join(people, people.c.service_id == Service.id)
+        .outerjoin(
+            managed, (managed.c.company_siren == people.c.company_siren) & (managed.c.service_id == people.c.service_id)
+        )
+        .where(managed.c.service_id.is_(None))
+        .group_by(Service.id, people.c.company_siren)
+        .order_by(Service.name, people.c.company_siren)
+    )
+    return cast(list[tuple[Service, str, int]], [tuple(row) for row in rows])
 
 
 def habilitations_of(session: DbSession, account: Account, service: Service | None = None) -> Sequence[Habilitation]:

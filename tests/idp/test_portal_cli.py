@@ -158,3 +158,47 @@ def test_queue_shows_each_escalated_request_with_its_context_and_history(app, so
 def test_queue_says_when_it_is_empty(app, soffi):
     result = run(app, "access-requests", "queue")
     assert result.exit_code == 0 and result.output.strip() == "Aucune demande d'accès en attente des agents."
+
+
+# --- the last gestionnaire disabled: the company goes to the agents ------------------------------------------
+
+
+def test_disabling_the_last_gestionnaire_sends_the_company_to_the_agents(app, soffi):
+    manager = person(db.session, "gestion@formaloire.example", FORMALOIRE_ANJOU, "GERANTE", "Sam")
+    habilitate(db.session, manager, soffi, "gestionnaire")
+    colleague = person(db.session, "collegue@formaloire.example", FORMALOIRE_NANTES, "COLLEGUE", "Max")
+    habilitate(db.session, colleague, soffi, "consultation")
+    requester = person(db.session, "demandeur@formaloire.example", FORMALOIRE_NANTES, "DEMANDEUR", "Lou")
+    waiting = access_requests.request_access(
+        db.session, requester, soffi, FORMALOIRE_NANTES, role(soffi, "consultation")
+    )
+    assert waiting.escalated_at is None  # the gestionnaire was told
+
+    disabled = run(app, "accounts", "disable", manager.email)
+
+    assert disabled.exit_code == 0, disabled.output
+    assert "C'était le dernier gestionnaire de SOFFi pour l'entreprise 997915665" in disabled.output
+    assert "1 demande(s) d'accès en attente leur sont transmises" in disabled.output
+    db.session.rollback()
+    assert access_requests.agents_queue(db.session) == [waiting]
+    assert waiting.escalation_reason == "no_gestionnaire"
+    queue = run(app, "access-requests", "queue").output
+    assert f"Demande n° {waiting.id} du " in queue
+    assert "Entreprises sans gestionnaire actif" in queue
+    assert "SOFFi : FORMA'LOIRE CONSEIL (SIREN 997915665), 1 personne(s) habilitée(s)" in queue  # the colleague
+
+
+def test_disabling_one_of_two_gestionnaires_leaves_the_company_with_its_own(app, soffi):
+    manager = person(db.session, "gestion@formaloire.example", FORMALOIRE_ANJOU, "GERANTE", "Sam")
+    habilitate(db.session, manager, soffi, "gestionnaire")
+    other = person(db.session, "autre@formaloire.example", FORMALOIRE_NANTES, "AUTRE", "Alex")
+    habilitate(db.session, other, soffi, "gestionnaire")
+    requester = person(db.session, "demandeur@formaloire.example", FORMALOIRE_NANTES, "DEMANDEUR", "Lou")
+    access_requests.request_access(db.session, requester, soffi, FORMALOIRE_NANTES, role(soffi, "consultation"))
+
+    disabled = run(app, "accounts", "disable", manager.email)
+
+    assert disabled.exit_code == 0 and "dernier gestionnaire" not in disabled.output
+    db.session.rollback()
+    assert access_requests.agents_queue(db.session) == []
+    assert "sans gestionnaire" not in run(app, "access-requests", "queue").output

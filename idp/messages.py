@@ -165,6 +165,7 @@ USERS_ALREADY_WITHDRAWN = "Cette demande a été annulée par {requester} le {da
 USERS_REQUEST_ACCEPTED = "La demande de {person} est validée : rôle « {role} » pour le SIRET {siret}."
 USERS_REQUEST_REFUSED = "La demande de {person} est refusée. Un e-mail lui indique le motif du refus."
 USERS_HABILITATION_CHANGED = "L'habilitation de {person} est modifiée. Un e-mail l'en informe."
+ORGANISATION_REQUIRED = "Choisissez l'organisation pour laquelle vous agissez."
 USERS_DELEGATION_CHANGED = "La délégation de {person} prend fin {end}. Un e-mail l'en informe."
 USERS_HABILITATION_UNCHANGED = "Aucune modification : l'habilitation est restée telle quelle."
 USERS_HABILITATION_REVOKED = "L'habilitation « {habilitation} » de {person} est supprimée. Un e-mail l'en informe."

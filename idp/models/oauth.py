@@ -85,6 +85,8 @@ class AuthorizationCode(db.Model):  # type: ignore[name-defined]
     code_challenge: Mapped[str] = mapped_column(String(128))
     code_challenge_method: Mapped[str] = mapped_column(String(10))
     claims_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The organisation (SIRET) the person chose to act for, when their habilitations are too many for a token.
+    acting_siret: Mapped[str | None] = mapped_column(String(14))
     auth_time: Mapped[datetime] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
@@ -127,6 +129,7 @@ class OAuthToken(db.Model):  # type: ignore[name-defined]
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     scope: Mapped[str] = mapped_column(Text)
     claims_request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    acting_siret: Mapped[str | None] = mapped_column(String(14))  # the code's, kept through refreshes
     access_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     refresh_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -9,7 +9,12 @@ from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit
 from authlib.common.urls import add_params_to_uri
 from authlib.oauth2 import OAuth2Error, OAuth2Request
 from authlib.oauth2.rfc6749 import InvalidRequestError
-from authlib.oidc.core.errors import ConsentRequiredError, RequestNotSupportedError, RequestURINotSupportedError
+from authlib.oidc.core.errors import (
+    AccountSelectionRequiredError,
+    ConsentRequiredError,
+    RequestNotSupportedError,
+    RequestURINotSupportedError,
+)
 from flask import Response, g, redirect, render_template, url_for
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -22,7 +27,7 @@ from idp.oidc import keys
 from idp.oidc import server as oidc_server
 from idp.oidc.errors import french_error_page
 from idp.oidc.server import StoredAuthorizationRequest
-from idp.services import consents
+from idp.services import consents, organisations
 from idp.views.login_page import login_page
 from shared.clock import utcnow
 
@@ -67,11 +72,37 @@ def answer(params: dict[str, str], account: Any, oauth_request: OAuth2Request | 
             params=params,
             form=ActivateForm(),
         )
-    return issue_code(grant, account, claims_request)
+    return code_or_organisation_choice(grant, account, claims_request, params)
 
 
-def issue_code(grant: Any, account: Any, claims_request: dict[str, Any] | None) -> Any:
-    g.oidc_claims_request = claims_request
+# Parameters of an authorization request that are ours, not the request's: the chooser's page and search.
+CHOOSER_PARAMS = ("page", "q", "siret", "csrf_token", "decision")
+
+
+def code_or_organisation_choice(
+    grant: Any, account: Any, claims_request: dict[str, Any] | None, params: dict[str, str]
+) -> Any:
+    """The code, acting for the organisation the service hinted (`siret_hint`) if the person holds it; or first
+    « Pour quelle organisation agissez-vous ? » when their habilitations are too many for a token, or when the
+    service asks the person to choose again (`prompt=select_account`)."""
+    service_id = grant.client.service_id
+    hint = params.get("siret_hint", "")
+    hinted = hint if hint.isascii() and hint.isdigit() and len(hint) == 14 else None
+    if hinted is not None and not organisations.holds(db.session, account.id, service_id, hinted):
+        hinted = None
+    prompts = params.get("prompt", "").split()
+    if "select_account" in prompts or (
+        hinted is None and organisations.must_choose(db.session, account.id, service_id)
+    ):
+        if "none" in prompts:
+            return error_response(redirectable(AccountSelectionRequiredError(), grant, params))
+        kept = {key: value for key, value in params.items() if key not in CHOOSER_PARAMS}
+        return redirect(f"{url_for('oidc.choose_organisation')}?{urlencode(kept)}")
+    return issue_code(grant, account, claims_request, hinted)
+
+
+def issue_code(grant: Any, account: Any, claims_request: dict[str, Any] | None, acting_siret: str | None) -> Any:
+    g.oidc_claims_request, g.oidc_acting_siret = claims_request, acting_siret
     # get_consent_grant validated the request and kept its redirect URI: the server's
     # create_authorization_response would validate it all over again before asking the grant for a code.
     status, body, headers = grant.create_authorization_response(grant.redirect_uri, account)

@@ -6,16 +6,17 @@ from authlib.oauth2.rfc6749 import scope_to_list
 from authlib.oidc.core import UserInfo
 from sqlalchemy import bindparam, or_, select
 
-from idp.models import Account, Habilitation, Role, Service
+from idp.models import Account, Company, Habilitation, Role, Service
+from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN
 from shared.clock import epoch, in_paris, utcnow
 from shared.db import DbSession
-from shared.oidc_client.claims import HABILITATIONS_CLAIM, HabilitationClaim
+from shared.oidc_client.claims import HABILITATIONS_CLAIM, ORGANISATIONS_CLAIM, HabilitationClaim
 
 SCOPE_CLAIMS = {
     "profile": ("given_name", "family_name", "updated_at"),
     "email": ("email", "email_verified"),
     "phone": ("phone_number", "phone_number_verified"),
-    "habilitations": (HABILITATIONS_CLAIM,),
+    "habilitations": (HABILITATIONS_CLAIM, ORGANISATIONS_CLAIM),
 }
 SUPPORTED_CLAIMS = ["sub", *(claim for claims in SCOPE_CLAIMS.values() for claim in claims)]
 
@@ -33,9 +34,11 @@ ACTIVE_HABILITATIONS = (
         Habilitation.expires_at,
         Habilitation.delegated_by,
         Habilitation.region,
+        Company.name.label("company"),
     )
     .join(Role, Role.id == Habilitation.role_id)
     .join(Service, Service.id == Role.service_id)
+    .outerjoin(Company, Company.siren == Habilitation.company_siren)
     .where(
         Habilitation.account_id == bindparam("account_id"),
         Role.service_id == bindparam("service_id"),
@@ -46,10 +49,20 @@ ACTIVE_HABILITATIONS = (
 )
 
 
-def habilitation_claims(session: DbSession, account: Account, service_id: int) -> list[dict[str, Any]]:
-    """The user's habilitations active now, on the requesting client's service only."""
+def habilitation_claims(
+    session: DbSession, account: Account, service_id: int, acting_siret: str | None = None
+) -> tuple[list[dict[str, Any]], int | None]:
+    """The user's habilitations active now, on the requesting client's service only; and, when they are too many
+    for a token (an accountant acting for hundreds of clients), only those of the organisation chosen
+    (`acting_siret`) with the number of organisations, else None."""
     rows = session.execute(ACTIVE_HABILITATIONS, {"account_id": account.id, "service_id": service_id, "now": utcnow()})
-    return [
+    held = rows.all()
+    organisations = None
+    if len(held) > MAX_HABILITATIONS_IN_TOKEN:
+        organisations = len({row.on_behalf_of_siret or row.siret for row in held})
+        held = [row for row in held if (row.on_behalf_of_siret or row.siret) == acting_siret]
+        held = held[:MAX_HABILITATIONS_IN_TOKEN]
+    listed = [
         HabilitationClaim(
             service=row.service,
             role=row.role,
@@ -62,12 +75,14 @@ def habilitation_claims(session: DbSession, account: Account, service_id: int) -
             expires_at=in_paris(row.expires_at).isoformat() if row.expires_at else None,
             delegated_by=row.delegated_by,
             region=row.region,
+            company=row.company,
         ).to_claim()
-        for row in rows
+        for row in held
     ]
+    return listed, organisations
 
 
-def _value(session: DbSession, claim: str, account: Account, service_id: int) -> Any:
+def _value(claim: str, account: Account) -> Any:
     match claim:
         case "given_name":
             return account.prenom
@@ -83,22 +98,31 @@ def _value(session: DbSession, claim: str, account: Account, service_id: int) ->
             return account.telephone
         case "phone_number_verified":
             return False
-        case "habilitations":
-            return habilitation_claims(session, account, service_id)
     return None
 
 
 def user_info(
-    session: DbSession, account: Account, service_id: int, scope: str, requested: dict[str, Any] | None = None
+    session: DbSession,
+    account: Account,
+    service_id: int,
+    scope: str,
+    requested: dict[str, Any] | None = None,
+    acting_siret: str | None = None,
 ) -> UserInfo:
     """Claims granted by the scopes, plus those named in the `claims` request parameter. `service_id`:
-    the service of the client asking, whose habilitations only are given."""
+    the service of the client asking, whose habilitations only are given (those of `acting_siret` when they
+    are too many for a token)."""
     names = [claim for scope_name in scope_to_list(scope) or [] for claim in SCOPE_CLAIMS.get(scope_name, ())]
     names += [name for name in (requested or {}) if name in SUPPORTED_CLAIMS and name not in names]
     info = UserInfo(sub=account.subject)
+    if HABILITATIONS_CLAIM in names or ORGANISATIONS_CLAIM in names:
+        listed, organisations = habilitation_claims(session, account, service_id, acting_siret)
+        info[HABILITATIONS_CLAIM] = listed
+        if organisations is not None:
+            info[ORGANISATIONS_CLAIM] = organisations
     for name in names:
-        if name != "sub":
-            value = _value(session, name, account, service_id)
+        if name not in ("sub", HABILITATIONS_CLAIM, ORGANISATIONS_CLAIM):
+            value = _value(name, account)
             if value is not None:
                 info[name] = value
     return info

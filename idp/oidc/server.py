@@ -146,6 +146,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):
                 "code_challenge": data["code_challenge"],
                 "code_challenge_method": data["code_challenge_method"],
                 "claims_request": g.get("oidc_claims_request"),
+                "acting_siret": g.get("oidc_acting_siret"),
                 "auth_time": user_session.created_at,
                 "created_at": now,
                 "expires_at": now + tokens.CODE_LIFETIME,
@@ -171,6 +172,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             "authorization_code_id": code.id,
             "user_session_id": code.user_session_id,
             "claims_request": code.claims_request,
+            "acting_siret": code.acting_siret,
             "auth_time": code.auth_time,
         }
         tokens.save_tokens(db.session, token, self.request, origin)
@@ -204,6 +206,7 @@ class RefreshGrant(grants.RefreshTokenGrant):
             "authorization_code_id": previous.authorization_code_id,
             "user_session_id": previous.user_session_id,
             "claims_request": previous.claims_request,
+            "acting_siret": previous.acting_siret,
             "auth_time": previous.auth_time,
             "refresh_expires_at": previous.refresh_expires_at,
         }
@@ -236,7 +239,8 @@ class OpenIDConnect(OpenIDCode):
 
     def encode_id_token(self, token: dict[str, Any], request: Any) -> str:
         g.oidc_token_client = request.client
-        g.oidc_claims_request = (request.authorization_code or request.refresh_token).claims_request
+        origin = request.authorization_code or request.refresh_token
+        g.oidc_claims_request, g.oidc_acting_siret = origin.claims_request, origin.acting_siret
         return str(super().encode_id_token(token, request))
 
     def get_compatible_claims(self, request: Any) -> dict[str, Any]:
@@ -250,7 +254,8 @@ class OpenIDConnect(OpenIDCode):
 
     def generate_user_info(self, user: Account, scope: str) -> UserInfo:
         requested = (g.get("oidc_claims_request") or {}).get("id_token")
-        return claims.user_info(db.session, user, g.oidc_token_client.service_id, scope, requested)
+        service_id, acting_siret = g.oidc_token_client.service_id, g.get("oidc_acting_siret")
+        return claims.user_info(db.session, user, service_id, scope, requested, acting_siret)
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):

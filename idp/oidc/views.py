@@ -7,14 +7,18 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import AccessDeniedError
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
+from idp import messages
 from idp.auth import current_account, log_out
 from idp.extensions import db
 from idp.forms.activation import ActivateForm
+from idp.forms.organisation import OrganisationForm
 from idp.oidc import claims, keys
 from idp.oidc import server as oidc_server
 from idp.oidc.authorization import (
+    CHOOSER_PARAMS,
     answer,
     authorize_url,
+    code_or_organisation_choice,
     error_response,
     hinted_subject,
     issue_code,
@@ -23,9 +27,9 @@ from idp.oidc.authorization import (
     requested_claims,
 )
 from idp.oidc.errors import bearer_error, french_error_page
-from idp.services import consents, tokens
+from idp.services import consents, organisations, tokens
 from shared.db import without_transaction
-from shared.web import csrf
+from shared.web import csrf, database_id
 
 bp = Blueprint("oidc", __name__)
 
@@ -63,7 +67,7 @@ def discovery() -> Response:
         request_parameter_supported=False,
         request_uri_parameter_supported=False,
         authorization_response_iss_parameter_supported=True,
-        prompt_values_supported=["none", "login", "consent"],
+        prompt_values_supported=["none", "login", "consent", "select_account"],
         ui_locales_supported=["fr-FR"],
         claims_locales_supported=["fr-FR"],
         display_values_supported=["page"],
@@ -110,7 +114,33 @@ def consent() -> Any:
     if request.form.get("decision") != "accept":
         return error_response(redirectable(AccessDeniedError("The user refused."), grant, params))
     consents.save_consent(db.session, account.id, grant.client.client_id, grant.request.scope)
-    return issue_code(grant, account, claims_request)
+    return code_or_organisation_choice(grant, account, claims_request, params)
+
+
+@bp.route("/oidc/authorize/organisation", methods=["GET", "POST"])
+def choose_organisation() -> Any:
+    """« Pour quelle organisation agissez-vous ? »: the person's organisations on the service, a page at a time and
+    searchable (an accountant may act for hundreds); the one chosen is the one the tokens speak for."""
+    params = {key: value for key, value in request.values.items() if key not in CHOOSER_PARAMS}
+    account = current_account()
+    if account is None:
+        return redirect(url_for("login.login", next=authorize_url(params)))
+    try:
+        grant = oidc_server.authorization_server().get_consent_grant(end_user=account)
+        claims_request = requested_claims(params)
+    except OAuth2Error as error:
+        return error_response(error)
+    service_id = grant.client.service_id
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        if organisations.holds(db.session, account.id, service_id, form.siret.data):
+            return issue_code(grant, account, claims_request, form.siret.data)
+        form.siret.errors = [messages.ORGANISATION_REQUIRED]
+    query = (request.args.get("q") or "")[:100]
+    found = organisations.search(db.session, account.id, service_id, query, request.args.get("page", type=database_id))
+    hints = form.offer(found.items)
+    context = {"client": grant.client, "params": params, "form": form, "found": found, "query": query, "hints": hints}
+    return render_template("oidc/organisation.html", **context), 422 if form.errors else 200
 
 
 @bp.post("/oidc/token")
@@ -145,7 +175,8 @@ def userinfo() -> Response:
     if found.client_disabled:
         return bearer_error("invalid_token", "The client of this token is disabled.", 401)
     requested = (found.claims_request or {}).get("userinfo")
-    response = jsonify(dict(claims.user_info(db.session, found.account, found.service_id, found.scope, requested)))
+    info = claims.user_info(db.session, found.account, found.service_id, found.scope, requested, found.acting_siret)
+    response = jsonify(dict(info))
     response.headers["Cache-Control"] = "no-store"
     return response
 

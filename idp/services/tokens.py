@@ -110,6 +110,7 @@ def save_tokens(session: DbSession, token: dict[str, Any], request: Any, origin:
             "account_id": request.user.id,
             "scope": token["scope"],
             "claims_request": origin.get("claims_request"),
+            "acting_siret": origin.get("acting_siret"),
             "access_token_hash": digest(token["access_token"]),
             "refresh_token_hash": digest(token["refresh_token"]) if token.get("refresh_token") else None,
             "issued_at": now,
@@ -126,6 +127,7 @@ class UserinfoGrant:
 
     scope: str
     claims_request: dict[str, Any] | None
+    acting_siret: str | None
     usable: bool  # neither revoked nor expired, and its account active
     client_disabled: bool
     account: Account
@@ -137,6 +139,7 @@ USERINFO_GRANT = (
     select(
         OAuthToken.scope,
         OAuthToken.claims_request,
+        OAuthToken.acting_siret,
         OAuthToken.revoked_at,
         OAuthToken.access_expires_at,
         OAuthClient.disabled_at,
@@ -157,6 +160,7 @@ def find_for_userinfo(session: DbSession, access_token: str) -> UserinfoGrant | 
     return UserinfoGrant(
         scope=row.scope,
         claims_request=row.claims_request,
+        acting_siret=row.acting_siret,
         usable=row.revoked_at is None and utcnow() < row.access_expires_at and row.Account.is_active,
         client_disabled=row.disabled_at is not None,
         account=row.Account,

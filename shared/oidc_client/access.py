@@ -13,7 +13,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import current_app, g, redirect, request, session, url_for
 from werkzeug.urls import iri_to_uri
 
-from shared.oidc_client.claims import HabilitationClaim, parse_habilitations
+from shared.oidc_client.claims import ORGANISATIONS_CLAIM, HabilitationClaim, parse_habilitations
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +28,9 @@ class User:
     family_name: str
     email: str
     habilitations: tuple[HabilitationClaim, ...]
+    # Set when the person acts for more organisations than a token carries: the habilitations are then those of
+    # the organisation chosen at the provider, and another is chosen there (establishments.choose_another_url).
+    organisations_count: int | None = None
 
     @property
     def display_name(self) -> str:
@@ -43,6 +46,7 @@ class User:
             "family_name": self.family_name,
             "email": self.email,
             "habilitations": [habilitation.to_claim() for habilitation in self.habilitations],
+            ORGANISATIONS_CLAIM: self.organisations_count,
         }
 
     @classmethod
@@ -53,7 +57,12 @@ class User:
             family_name=str(claims.get("family_name") or ""),
             email=str(claims.get("email") or ""),
             habilitations=parse_habilitations(claims),
+            organisations_count=_count(claims.get(ORGANISATIONS_CLAIM)),
         )
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def log_in(claims: dict[str, Any], id_token: str, service_code: str) -> User:

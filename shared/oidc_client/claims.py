@@ -6,6 +6,9 @@ from typing import Any
 
 HABILITATIONS_CLAIM = "habilitations"
 HABILITATIONS_SCOPE = "habilitations"
+# Set when the habilitations were too many for a token: they are then those of one organisation, and this
+# says how many organisations the person acts for (the service offers to choose another at the provider).
+ORGANISATIONS_CLAIM = "organisations_count"
 
 
 @dataclass(frozen=True)
@@ -23,11 +26,12 @@ class HabilitationClaim:
     expires_at: str | None = None  # ISO 8601 with offset, or None
     delegated_by: str | None = None
     region: str | None = None  # INSEE region code of an operator role; None means national
+    company: str | None = None  # the name of the company it is for (the one acted for, for a delegation)
 
     def to_claim(self) -> dict[str, Any]:
         values = asdict(self)
         # Optional fields are left out when empty, the nine of the contract always present.
-        for optional in ("delegated_by", "region"):
+        for optional in ("delegated_by", "region", "company"):
             if values[optional] is None:
                 del values[optional]
         return values
@@ -46,6 +50,7 @@ class HabilitationClaim:
             expires_at=value.get("expires_at"),
             delegated_by=value.get("delegated_by"),
             region=value.get("region"),
+            company=value.get("company"),
         )
 
     @property

@@ -39,6 +39,17 @@ class Establishment:
         return any(habilitation.role in role_codes for habilitation in self.habilitations)
 
     @property
+    def company(self) -> str:
+        """The company's name when the provider gave it, else its SIREN."""
+        return next((h.company for h in self.habilitations if h.company), self.siren)
+
+    @property
+    def delegation(self) -> HabilitationClaim | None:
+        """The delegation this establishment is acted for through (the one ending first), if it is one."""
+        delegated = [h for h in self.habilitations if h.delegated]
+        return min(delegated, key=lambda h: h.expires_at or "9999") if delegated else None
+
+    @property
     def roles_text(self) -> str:
         """« Gestionnaire, Déclarant (par délégation de Camille DEMOLOIRE) »."""
         return ", ".join(_role_text(habilitation) for habilitation in self.habilitations)
@@ -104,6 +115,15 @@ def holds_role_here(*role_codes: str) -> bool:
     return current is not None and current.has_role(*role_codes)
 
 
+def choose_another_url() -> str | None:
+    """The provider's « Pour quelle organisation agissez-vous ? », when the person acts for more organisations than
+    their token carries; None otherwise."""
+    user = current_user()
+    if user is None or user.organisations_count is None:
+        return None
+    return url_for("oidc_client.login", choisir=1, next=request.full_path.rstrip("?"))
+
+
 def switch_url() -> str:
     """/etablissement, coming back here once switched."""
     return url_for("oidc_establishments.choose", next=request.full_path.rstrip("?"))
@@ -157,4 +177,6 @@ def init_app(app: Flask) -> None:
         return {
             "current_establishment": current_establishment(),
             "establishment_switch_url": switch_url() if several else None,
+            "organisation_choice_url": choose_another_url(),
+            "organisations_count": user.organisations_count if user else None,
         }

@@ -22,6 +22,8 @@ def login() -> Any:
     siret_hint = request.args.get("siret_hint") or request.args.get("siret", "")
     if re.fullmatch(r"\d{14}", siret_hint):  # passed through to the provider, which may preselect it
         extra["siret_hint"] = siret_hint
+    if "choisir" in request.args:  # « Choisir une autre organisation »: the provider's list, without a password
+        extra["prompt"] = "select_account"
     try:
         url = flow.authorization_url(flow.callback_uri(), access.safe_next(request.args.get("next")), extra)
     except flow.LoginFailed as failure:

@@ -338,7 +338,6 @@ def test_malformed_claims_parameter_is_an_invalid_request(browser, soffi, accoun
         {"max_age": "-1"},
         {"max_age": "abc"},
         {"prompt": "n'importe quoi"},
-        {"prompt": "select_account"},
         {"scope": ""},
         {"scope": None},
         {"response_type": None},

@@ -353,6 +353,19 @@ def _consent(world: IdpWorld) -> tuple[str, Fields]:
     return path, [*fields_of(form_to(page, path)), ("decision", "accept")]
 
 
+def _choose_organisation(world: IdpWorld) -> tuple[str, Fields]:
+    """« Pour quelle organisation agissez-vous ? » (prompt=select_account): its POST form, not its search form."""
+    path, fields = _consent(world)
+    params = [(name, value) for name, value in fields if name not in ("csrf_token", "decision", "prompt")]
+    page = world.browser.get(
+        path.replace("consentement", "organisation"), params=[*params, ("prompt", "select_account")]
+    )
+    [chooser] = [
+        form for form in page.forms.values() if form.method.lower() == "post" and "organisation" in form.action
+    ]
+    return urlsplit(chooser.action).path, fields_of(chooser, siret=chooser["siret"].options[0][0])
+
+
 def _coordonnees_signup(world: IdpWorld) -> tuple[str, Fields]:
     from tests.idp.web import solved_altcha
 
@@ -473,6 +486,7 @@ IDP_CASES: dict[str, Case] = {
         )
     ),
     "oidc.consent": Case(_consent),
+    "oidc.choose_organisation": Case(_choose_organisation),
     "portal.ask": Case(
         lambda w: idp_form(
             w, "/portail/services/bpf/ajouter", "/portail/services/bpf/ajouter/demande", role="declarant"

@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 from babel.numbers import format_decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -208,18 +207,14 @@ def save(sheet: Sheet, parent: Any, item: Any) -> Page:
         return page(sheet, parent, item, form, 422)
     try:
         saved = sheet.store(db.session, get_scope(), parent, item, form.to_data(), form.version.data)
-        db.session.commit()
     except Invalid as error:
-        db.session.rollback()
         for key, message in error.errors.items():
             field = form[FIELD_OF.get(key, key)]
             field.errors = [*field.errors, message]
         return page(sheet, parent, item, form, 422)
-    except (Stale, StaleDataError):
-        db.session.rollback()
+    except Stale:
         return page(sheet, parent, item, form, 409, alert=messages.STALE)
     except NotAllowed as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(recap_url(bundle) if bundle else url_for("formations.index"))
     flash(messages.SAVED, "success")

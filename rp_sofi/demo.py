@@ -20,6 +20,7 @@ from rp_sofi.access import Scope
 from rp_sofi.models import Action, Certification, Dispositif, Formation, RecordStatus, Session, Site
 from rp_sofi.reference import load_all
 from rp_sofi.services import annuaire, workflow
+from rp_sofi.services.transaction import transaction
 from shared.clock import in_paris, utcnow
 from shared.db import DbSession
 
@@ -277,11 +278,11 @@ def load_organisation(db: DbSession, organisation: DemoOrganisation, today: date
     return len(organisation.actions)
 
 
+@transaction
 def load_demo(db: DbSession, today: date | None = None, now: datetime | None = None) -> dict[str, int]:
     """Everything, committed; loading twice gives the same data."""
     references = load_all(db)
     now = now or utcnow()
     today = today or in_paris(now).date()
     created = sum(load_organisation(db, organisation, today, now) for organisation in ORGANISATIONS)
-    db.commit()
     return references | {"organismes": len(ORGANISATIONS), "actions créées": created}

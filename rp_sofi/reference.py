@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rp_sofi.models import Certification, Formacode, SireneEstablishment
+from rp_sofi.services.transaction import transaction
 from shared.db import DbSession
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
@@ -79,11 +80,11 @@ def load_sirene(session: DbSession, companies: Path, establishments: Path) -> in
     return count
 
 
+@transaction
 def load_all(session: DbSession, folder: Path = DEMO_DATA) -> dict[str, int]:
     counts = {
         "certifinfo": load_certifinfo(session, folder / "certifinfo.csv"),
         "formacode": load_formacode(session, folder / "formacode.csv"),
         "sirene": load_sirene(session, folder / "unites_legales.csv", folder / "establishments.csv"),
     }
-    session.commit()
     return counts

@@ -1,7 +1,10 @@
-"""French business identifiers: SIRET, SIREN (python-stdnum) and their WTForms validators."""
+"""French business identifiers: SIRET, SIREN (python-stdnum) and their WTForms validators; telephone numbers
+(phonenumbers, Google's libphonenumber)."""
 
 import re
+from typing import Literal
 
+import phonenumbers
 from stdnum.exceptions import ValidationError
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
@@ -51,3 +54,20 @@ class Siret:
         message = siret_error(getattr(field, "data", "") or "")
         if message:
             raise FieldError(message)
+
+
+def normalize_phone(value: str, style: Literal["e164", "display"] = "e164") -> str | None:
+    """A telephone number as people type it (French when it has no country code), or None when it is not a valid
+    number. `e164`: « +33240204020 », as the identity provider stores it and sends it in `phone_number`;
+    `display`: « 02 40 20 40 20 » for a French number, « +44 20 7946 0958 » for another, as SOFI's annuaire
+    shows it."""
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    formats = phonenumbers.PhoneNumberFormat
+    if style == "e164":
+        return phonenumbers.format_number(number, formats.E164)
+    return phonenumbers.format_number(number, formats.NATIONAL if number.country_code == 33 else formats.INTERNATIONAL)

@@ -3,7 +3,6 @@
 import re
 from typing import Any
 
-import phonenumbers
 from wtforms import EmailField, Field, Form, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 from idp import messages
 from idp.models import Civilite
 from idp.services.passwords import MAX_LENGTH, password_problems
+from shared.identifiers import normalize_phone  # also idp.cli.accounts' (imported from here)
 
 NAME_PATTERN = re.compile(r"^[^\d\x00-\x1f<>@_=+*#%$&|\\/{}\[\]]+$")
 
@@ -101,17 +101,6 @@ def civilite_field() -> RadioField:
         validators=[InputRequired(messages.CIVILITE_REQUIRED), validate_civilite],
         validate_choice=False,
     )
-
-
-def normalize_phone(value: str) -> str | None:
-    """E.164 form of a French or international number, or None when it is not a valid number."""
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def validate_phone(form: Form, field: Field) -> None:

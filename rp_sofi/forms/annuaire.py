@@ -4,7 +4,6 @@ database (Formacodes, the main site, the lock) are the service's."""
 import re
 from typing import Any
 
-import phonenumbers
 from wtforms import BooleanField, EmailField, Field, Form, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
@@ -13,6 +12,7 @@ from rp_sofi import messages
 from rp_sofi.models import Etablissement, Site
 from rp_sofi.services import annuaire
 from shared.forms import AppForm
+from shared.identifiers import normalize_phone
 
 CIVILITES = [SelectChoice("", "Non précisée"), SelectChoice("Mme", "Madame"), SelectChoice("M.", "Monsieur")]
 
@@ -25,22 +25,10 @@ def too_long(size: int) -> Length:
     return Length(max=size, message=messages.TOO_LONG.format(max=size))
 
 
-def phone_number(value: str) -> str | None:
-    """« 02 40 20 40 20 » for a valid French number (international form for others), None when invalid."""
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    style = phonenumbers.PhoneNumberFormat
-    return phonenumbers.format_number(number, style.NATIONAL if number.country_code == 33 else style.INTERNATIONAL)
-
-
 def validate_phone(form: Form, field: Field) -> None:
     if not field.data:
         return
-    formatted = phone_number(field.data) if len(field.data) <= 32 else None
+    formatted = normalize_phone(field.data, "display") if len(field.data) <= 32 else None
     if formatted is None or len(formatted) > 20:
         raise ValidationError(messages.PHONE_INVALID)
     field.data = formatted

@@ -28,6 +28,7 @@ from rp_sofi.models import (
 )
 from rp_sofi.services import journal
 from rp_sofi.services.errors import Invalid, NotAllowed
+from rp_sofi.services.transaction import transaction
 from rp_sofi.services.workflow import check_version
 from shared.db import DbSession
 
@@ -58,6 +59,12 @@ def ensure_etablissement(db: DbSession, siret: str) -> Etablissement:
     db.add(etablissement)
     db.flush()
     return etablissement
+
+
+@transaction
+def open_etablissement(db: DbSession, siret: str) -> Etablissement:
+    """The établissement whose annuaire page opens: `ensure_etablissement`, a first visit's creation committed."""
+    return ensure_etablissement(db, siret)
 
 
 def kind(record: Record) -> str:
@@ -169,6 +176,7 @@ def _change(record: Record, changes: dict[str, Any]) -> None:
         setattr(record, name, value)
 
 
+@transaction
 def update_etablissement(
     db: DbSession, etablissement: Etablissement, scope: Scope, version: int | None, *, nda: str | None,
     description: str, domaines: list[str],
@@ -193,6 +201,7 @@ def _set_main(site: Site, wanted: bool) -> None:
         other.is_main = other is site
 
 
+@transaction
 def update_site(
     db: DbSession, site: Site, scope: Scope, version: int | None, changes: dict[str, Any], is_main: bool
 ) -> None:
@@ -202,6 +211,7 @@ def update_site(
     _change(site, changes)
 
 
+@transaction
 def create_site(
     db: DbSession, etablissement: Etablissement, scope: Scope, now: datetime, fields: dict[str, Any]
 ) -> Site:
@@ -218,6 +228,7 @@ def create_site(
     return site
 
 
+@transaction
 def submit_record(db: DbSession, record: Record, scope: Scope, version: int | None, now: datetime) -> None:
     """« Valider »: the changes go to the Carif-Oref and the record is locked; the Carif-Oref's own are accepted."""
     _check_editable(db, record, scope, version)
@@ -240,6 +251,7 @@ def _check_decision(record: Record, scope: Scope, version: int | None = None) ->
         check_version(record.version, version)
 
 
+@transaction
 def accept_record(db: DbSession, record: Record, scope: Scope, version: int | None = None) -> None:
     """The Carif-Oref accepts: the record is active and unlocked, its values the accepted ones."""
     _check_decision(record, scope, version)
@@ -253,6 +265,7 @@ def _site_in_use(db: DbSession, site: Site) -> bool:
     return db.scalar(select(func.count()).where(or_(used_by_action.exists(), used_by_session.exists()))) != 0
 
 
+@transaction
 def reject_record(db: DbSession, record: Record, scope: Scope, reason: str, version: int | None = None) -> None:
     """The Carif-Oref rejects with a reason: the accepted values come back; a new site is removed."""
     _check_decision(record, scope, version)
@@ -273,6 +286,7 @@ def reject_record(db: DbSession, record: Record, scope: Scope, reason: str, vers
     )
 
 
+@transaction
 def add_contact(db: DbSession, site: Site, scope: Scope, fields: dict[str, str]) -> Contact:
     """« Créer un contact » on a site."""
     _check_may_edit(db, site.siret, scope)
@@ -282,6 +296,7 @@ def add_contact(db: DbSession, site: Site, scope: Scope, fields: dict[str, str])
     return contact
 
 
+@transaction
 def delete_contact(db: DbSession, contact: Contact, scope: Scope) -> None:
     _check_may_edit(db, contact.site.siret, scope)
     db.delete(contact)

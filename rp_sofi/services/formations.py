@@ -3,7 +3,8 @@ code, and the saving of the action, session and dispositif sheets.
 
 Every save runs, in this order: `workflow.before_edit` (may this person change this bundle now?), the version
 check (is the page the save comes from still current?), then the rules of sofi.md §6. Any of them raises, and
-the caller rolls back: `before_edit` may already have put a validated action back « en cours de saisie »."""
+the save rolls back (`transaction`): `before_edit` may already have put a validated action back « en cours de
+saisie »."""
 
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -29,6 +30,7 @@ from rp_sofi.models import (
 from rp_sofi.services import rules, workflow
 from rp_sofi.services.annuaire import ensure_etablissement
 from rp_sofi.services.errors import Invalid, NotAllowed
+from rp_sofi.services.transaction import transaction
 from shared.clock import in_paris, utcnow
 from shared.db import DbSession
 
@@ -60,6 +62,7 @@ def search_certifications(db: DbSession, mode: SearchMode, text: str) -> list[Ce
     return list(db.scalars(query.limit(SEARCH_LIMIT)))
 
 
+@transaction
 def start_formation(db: DbSession, siret: str, code: str) -> Formation:
     """The établissement's « Fiche Formation » for this Certifinfo code (made at the first use of the code)."""
     certification = workflow.find_certification(db, code)
@@ -146,6 +149,7 @@ def _apply(target: Any, data: Any) -> None:
         setattr(target, name, value)
 
 
+@transaction
 def save_action(
     db: DbSession, scope: Scope, formation: Formation, action: Action | None, data: ActionData, version: int | None
 ) -> Action:
@@ -182,6 +186,7 @@ class SessionData:
     places_disponibles: int | None
 
 
+@transaction
 def save_session(
     db: DbSession, scope: Scope, action: Action, session: Session | None, data: SessionData, version: int | None
 ) -> Session:
@@ -217,6 +222,7 @@ class DispositifData:
     actif: bool
 
 
+@transaction
 def save_dispositif(
     db: DbSession, scope: Scope, session: Session, dispositif: Dispositif | None, data: DispositifData,
     version: int | None,

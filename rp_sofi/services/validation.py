@@ -23,6 +23,7 @@ from rp_sofi.models import (
 )
 from rp_sofi.services import annuaire, publication
 from rp_sofi.services.errors import Invalid, NotAllowed
+from rp_sofi.services.transaction import transaction
 from shared.clock import in_paris
 from shared.db import DbSession
 
@@ -239,6 +240,7 @@ def action_changes(db: DbSession, action: Action, now: datetime) -> list[Change]
 # Formations without Certifinfo (AIF)
 
 
+@transaction
 def create_formation(
     db: DbSession, scope: Scope, siret: str, *, intitule: str, objectif: str, programme: str,
     formacodes: list[str], niveau_sortie: str | None,

@@ -2,7 +2,7 @@
 for details, answered, refused by the Carif-Oref; its Certifinfo code replaced.
 
 Each function checks the state it starts from and raises NotAllowed otherwise, so that a stale page or a
-forged form cannot skip a step. The caller commits."""
+forged form cannot skip a step. Each step commits (`transaction`); `before_edit` is part of the save that calls it."""
 
 from datetime import date, datetime
 
@@ -16,6 +16,7 @@ from rp_sofi.services import publication
 from rp_sofi.services.errors import Invalid, NotAllowed, Stale
 from rp_sofi.services.journal import record
 from rp_sofi.services.rules import bundle_errors
+from rp_sofi.services.transaction import transaction
 from shared.db import DbSession
 
 # What an organisation may edit; the Carif-Oref edits in every state.
@@ -50,6 +51,7 @@ def _nda(db: DbSession, siret: str) -> str | None:
     return etablissement.nda if etablissement else None
 
 
+@transaction
 def submit(db: DbSession, action: Action, scope: Scope, today: date, now: datetime) -> None:
     """« Valider »: the organisation sends the bundle; the Carif-Oref, entering an offer itself, validates it."""
     if action.status is not ActionStatus.EN_SAISIE:
@@ -70,6 +72,7 @@ def _carif_only(scope: Scope, action: Action, *states: ActionStatus) -> None:
         raise NotAllowed(messages.NOT_EDITABLE)
 
 
+@transaction
 def validate(db: DbSession, action: Action, scope: Scope, today: date, now: datetime) -> None:
     """« Valider la saisie »: published (catalogue, Lhéo export)."""
     _carif_only(scope, action, ActionStatus.EN_ATTENTE_VALIDATION)
@@ -81,6 +84,7 @@ def validate(db: DbSession, action: Action, scope: Scope, today: date, now: date
     publication.publish(db, action, now)
 
 
+@transaction
 def ask(db: DbSession, action: Action, scope: Scope, question: str) -> None:
     """« Demander des précisions »: the organisation sees the question in « en attente de réponses »."""
     _carif_only(scope, action, ActionStatus.EN_ATTENTE_VALIDATION)
@@ -90,6 +94,7 @@ def ask(db: DbSession, action: Action, scope: Scope, question: str) -> None:
     record(db, scope, JournalEvent.ACTION_QUESTIONED, "action", action.id, action.siret, question.strip())
 
 
+@transaction
 def answer(db: DbSession, action: Action, scope: Scope, text: str, today: date) -> None:
     """« Répondre »: back to the Carif-Oref's queue, with the edits made meanwhile (checked again)."""
     if action.status is not ActionStatus.EN_ATTENTE_REPONSE or not scope.can_submit or not scope.sees(action.siret):
@@ -103,6 +108,7 @@ def answer(db: DbSession, action: Action, scope: Scope, text: str, today: date) 
     record(db, scope, JournalEvent.ACTION_ANSWERED, "action", action.id, action.siret, text.strip())
 
 
+@transaction
 def refuse(db: DbSession, action: Action, scope: Scope, reason: str) -> None:
     """« Refuser »: back to « en cours de saisie » with the reason."""
     _carif_only(scope, action, ActionStatus.EN_ATTENTE_VALIDATION)
@@ -139,6 +145,7 @@ def find_certification(db: DbSession, code: int | str) -> Certification:
     return certification
 
 
+@transaction
 def replace_certifinfo(db: DbSession, action: Action, scope: Scope, code: int | str, reason: str) -> None:
     """« Remplacer le code Certifinfo »: the action moves to the formation of the new code, its state unchanged,
     flagged for the organisation's dashboard."""

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 
 from rp_sofi import messages
@@ -15,7 +14,7 @@ from rp_sofi.extensions import db
 from rp_sofi.forms.annuaire import ConfirmForm, ContactForm, DeleteForm, EtablissementForm, SiteForm, version_of
 from rp_sofi.models import Contact, Etablissement, Site
 from rp_sofi.services import annuaire
-from rp_sofi.services.errors import Invalid, NotAllowed, SofiError, Stale
+from rp_sofi.services.errors import Invalid, NotAllowed, SofiError
 from shared.clock import utcnow
 from shared.web import database_id
 
@@ -25,18 +24,9 @@ EDITORS = ("gestionnaire", "valideur_carif")
 Page = tuple[str, int]
 
 
-def commit() -> None:
-    """Commit, a concurrent save caught at flush (the row's version moved) refused like a stale page."""
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise Stale(messages.STALE) from error
-
-
 def refused(error: SofiError, form: FlaskForm | None = None) -> int:
-    """Nothing written; the reason next to the form's fields (or flashed); the status of the page that says so."""
-    db.session.rollback()
+    """The reason (the service wrote nothing) next to the form's fields, or flashed; the status of the page that
+    says so."""
     fields = error.errors if isinstance(error, Invalid) else {"": error.message}
     for name, message in fields.items():
         if form is not None and name in form:
@@ -46,13 +36,15 @@ def refused(error: SofiError, form: FlaskForm | None = None) -> int:
     return 422 if isinstance(error, Invalid) else 409
 
 
-def _etablissement(siret: str | None = None) -> Etablissement:
-    """The établissement shown (the current one; any for the Carif-Oref); outside the region, a page saying so."""
+def _etablissement(siret: str | None = None, *, opening: bool = False) -> Etablissement:
+    """The établissement shown (the current one; any for the Carif-Oref); outside the region, a page saying so.
+    Made from SIRENE at the first visit: kept at once when the page is `opening`, else with the save's changes."""
     scope = get_scope()
     siret = siret or scope.siret
     check_visible(scope, siret)
+    ensure = annuaire.open_etablissement if opening else annuaire.ensure_etablissement
     try:
-        return annuaire.ensure_etablissement(db.session, siret)
+        return ensure(db.session, siret)
     except NotAllowed as error:
         abort(make_response(render_template("annuaire/outside_region.html", text=error.message), 200))
 
@@ -91,8 +83,7 @@ def _page(
 @bp.get("")
 @require_sofi_role()
 def index() -> Page:
-    etablissement = _etablissement(request.args.get("siret"))
-    db.session.commit()  # the first visit creates the établissement from SIRENE
+    etablissement = _etablissement(request.args.get("siret"), opening=True)
     site_id = request.args.get("site", type=database_id)
     site = next((each for each in etablissement.sites if each.id == site_id), None)
     if site_id is not None and site is None:
@@ -111,7 +102,6 @@ def save_etablissement(siret: str) -> Response | Page:
               "domaines": annuaire.parse_formacodes(form.domaines.data)}  # fmt: skip
     try:
         annuaire.update_etablissement(db.session, etablissement, get_scope(), version_of(form), **values)
-        commit()
     except SofiError as error:
         return _page(etablissement, etab_form=form, status=refused(error, form))
     flash(messages.SAVED, "success")
@@ -129,7 +119,6 @@ def save_site(site_id: int) -> Response | Page:
         return _page(site.etablissement, site, site_form=form, status=422)
     try:
         annuaire.update_site(db.session, site, get_scope(), version_of(form), form.changes(), form.is_main.data)
-        commit()
     except SofiError as error:
         return _page(site.etablissement, site, site_form=form, status=refused(error, form))
     flash(messages.SAVED, "success")
@@ -144,7 +133,6 @@ def _confirm(record: Etablissement | Site, back: str) -> Response | Page:
     if form.validate_on_submit():
         try:
             annuaire.submit_record(db.session, record, get_scope(), version_of(form), utcnow())
-            commit()
         except SofiError as error:
             status = refused(error)
         else:
@@ -178,7 +166,6 @@ def create_site(siret: str) -> Response | Page:
     if form.validate_on_submit():
         try:
             site = annuaire.create_site(db.session, etablissement, get_scope(), utcnow(), form.changes())
-            commit()
         except SofiError as error:
             status = refused(error, form)
         else:
@@ -202,7 +189,6 @@ def create_contact(site_id: int) -> Response | Page:
     if form.validate_on_submit():
         try:
             annuaire.add_contact(db.session, site, get_scope(), form.fields())
-            commit()
         except SofiError as error:
             status = refused(error, form)
         else:
@@ -221,7 +207,6 @@ def delete_contact(contact_id: int) -> Response:
     back = _index_url(contact.site.siret, contact.site_id)
     try:
         annuaire.delete_contact(db.session, contact, get_scope())
-        commit()
     except SofiError as error:
         refused(error)
     else:

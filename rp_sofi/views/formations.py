@@ -58,9 +58,7 @@ def create() -> Page:
     siret = compact(form.siret.data) if isinstance(form, CarifCertifinfoForm) else scope.siret
     try:
         formation = formations.start_formation(db.session, siret, form.certifinfo.data)
-        db.session.commit()
     except Invalid as error:
-        db.session.rollback()
         for key, message in error.errors.items():
             field = form[key if key in form else "certifinfo"]  # an organisation's own SIRET refused: no such field
             field.errors = [*field.errors, message]
@@ -108,12 +106,9 @@ def submit(action_id: int) -> Page:
         return _recap(action, 400)
     try:
         workflow.submit(db.session, action, scope, formations.today(), utcnow())
-        db.session.commit()
     except Invalid as error:
-        db.session.rollback()
         return _recap(action, 422, list(error.errors.values()))
     except NotAllowed as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".recap", action_id=action_id))
     flash(messages.VALIDATED if scope.carif else messages.SUBMITTED, "success")
@@ -129,14 +124,11 @@ def answer(action_id: int) -> Page:
         return _recap(action, 422, answer_form=form)
     try:
         workflow.answer(db.session, action, get_scope(), form.answer.data, formations.today())
-        db.session.commit()
     except Invalid as error:
-        db.session.rollback()
         return _recap(
             action, 422, [message for key, message in error.errors.items() if key != "answer"], answer_form=form
         )
     except NotAllowed as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for(".recap", action_id=action_id))
     flash(messages.ANSWERED, "success")

@@ -5,14 +5,13 @@ Each sheet is a page to create the object and a page to see or change it; « Enr
 the second button saves and goes on to the next sheet. Whoever may not change the bundle sees the values."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any, TypeVar
 
 from babel.numbers import format_decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -51,36 +50,6 @@ def load(model: type[T], object_id: int) -> T:
 def render(template: str, form: FlaskForm, status: int = 200, alert: str | None = None, **context: Any) -> Page:
     has_errors = bool(form.errors or alert)
     return render_template(template, form=form, alert=alert, form_has_errors=has_errors, **context), status
-
-
-def save(form: Any, page: Callable[..., Page], store: Callable[[Any, int | None], Any], stay: Callable[[Any], str],
-         following: Callable[[Any], str], bundle: Action | None, structure: bool = False) -> Page:  # fmt: skip
-    """The save of every sheet: a bundle this person may not change now → its recap with the reason; field errors
-    or the rules' → the page again (422), nothing written; a stale page → 409 with the message."""
-    refusal = formations.edit_refusal(bundle, get_scope(), structure) if bundle else None
-    if bundle is not None and refusal:
-        flash(refusal, "error")
-        return redirect(recap_url(bundle))
-    if not form.validate_on_submit():
-        return page(form, 422)
-    try:
-        saved = store(form.to_data(), form.version.data)
-        db.session.commit()
-    except Invalid as error:
-        db.session.rollback()
-        for key, message in error.errors.items():
-            field = form[FIELD_OF.get(key, key)]
-            field.errors = [*field.errors, message]
-        return page(form, 422)
-    except (Stale, StaleDataError):
-        db.session.rollback()
-        return page(form, 409, alert=messages.STALE)
-    except NotAllowed as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(recap_url(bundle) if bundle else url_for("formations.index"))
-    flash(messages.SAVED, "success")
-    return redirect(following(saved) if "suivant" in request.form else stay(saved))
 
 
 def site_choices(field: Any, siret: str, role: formations.SiteRole, current: Site | None) -> None:
@@ -151,17 +120,108 @@ def refused_new(action: Action) -> Response | None:
     return redirect(recap_url(action))
 
 
-# « Fiche Action »
+# The three sheets: one table, one way to show, add and save them
 
 
-def action_url(action: Action) -> str:
-    return url_for(".action", action_id=action.id)
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of the tunnel. `name` is its object's: the template `formations/<name>.html`, the endpoints
+    `.<name>`, `.new_<name>` and `.save_<name>`, and the object's name in the page. `form(parent, item)` the form
+    (filled from `item` on GET), `store` the service saving it, `rows(item)` what the page lists under it, and
+    `following(saved)` the page « suivant » leads to."""
+
+    name: str
+    form: Callable[[Any, Any], Any]
+    store: Callable[..., Any]
+    rows: Callable[[Any], dict[str, Any]]
+    following: Callable[[Any], str]
 
 
-def after_action(action: Action) -> str:
-    if action.sessions:
-        return url_for(".session", session_id=action.sessions[0].id)
-    return url_for(".new_session", action_id=action.id)
+def parent_of(item: Action | Session | Dispositif) -> Formation | Action | Session:
+    if isinstance(item, Dispositif):
+        return item.session
+    return item.action if isinstance(item, Session) else item.formation
+
+
+def lineage(item: Formation | Action | Session | Dispositif) -> dict[str, Any]:
+    """The object and those above it, by the names the pages use: formation, action, session, dispositif."""
+    found: dict[str, Any] = {}
+    current: Formation | Action | Session | Dispositif = item
+    while not isinstance(current, Formation):
+        found[type(current).__name__.lower()] = current
+        current = parent_of(current)
+    return found | {"formation": current}
+
+
+def is_structure(item: Action | Session | Dispositif) -> bool:
+    """Whether changing `item` counts as changing the bundle's structure, which an organisation may do under an
+    action of the regional programme: a session or dispositif of its own (not the programme's)."""
+    return not isinstance(item, Action) and not item.public
+
+
+def sheet_url(sheet: Sheet, item: Any) -> str:
+    return url_for(f".{sheet.name}", **{f"{sheet.name}_id": item.id})
+
+
+def page(sheet: Sheet, parent: Any, item: Any, form: Any, status: int = 200, alert: str | None = None) -> Page:
+    """The sheet's page: the objects above it, the form, what it lists; a sheet already saved says why this person
+    may not change it, and whether one may add under it."""
+    scope, refusal, can_add = get_scope(), None, False
+    if item is not None:
+        bundle = lineage(item)["action"]
+        refusal = formations.edit_refusal(bundle, scope, structure=is_structure(item))
+        can_add = formations.can_edit(bundle, scope, structure=True)
+    return render(
+        f"formations/{sheet.name}.html", form, status, alert, **lineage(parent), **{sheet.name: item},
+        **sheet.rows(item), refusal=refusal, can_add=can_add,
+    )  # fmt: skip
+
+
+def new(sheet: Sheet, parent: Formation | Action | Session) -> Page:
+    """The page to add a sheet under `parent` (refused, on GET already, under a bundle this person may not
+    change now), and its save."""
+    bundle = lineage(parent).get("action")
+    if request.method == "GET":
+        return (bundle and refused_new(bundle)) or page(sheet, parent, None, sheet.form(parent, None))
+    return save(sheet, parent, None)
+
+
+def show(sheet: Sheet, item: Action | Session | Dispositif) -> Page:
+    parent = parent_of(item)
+    return page(sheet, parent, item, sheet.form(parent, item))
+
+
+def edit(sheet: Sheet, item: Action | Session | Dispositif) -> Page:
+    return save(sheet, parent_of(item), item)
+
+
+def save(sheet: Sheet, parent: Any, item: Any) -> Page:
+    """The save of every sheet: a bundle this person may not change now → its recap with the reason; field errors
+    or the rules' → the page again (422), nothing written; a stale page → 409 with the message."""
+    form, bundle = sheet.form(parent, item), lineage(item or parent).get("action")
+    refusal = formations.edit_refusal(bundle, get_scope(), item is None or is_structure(item)) if bundle else None
+    if bundle is not None and refusal:
+        flash(refusal, "error")
+        return redirect(recap_url(bundle))
+    if not form.validate_on_submit():
+        return page(sheet, parent, item, form, 422)
+    try:
+        saved = sheet.store(db.session, get_scope(), parent, item, form.to_data(), form.version.data)
+    except Invalid as error:
+        for key, message in error.errors.items():
+            field = form[FIELD_OF.get(key, key)]
+            field.errors = [*field.errors, message]
+        return page(sheet, parent, item, form, 422)
+    except Stale:
+        return page(sheet, parent, item, form, 409, alert=messages.STALE)
+    except NotAllowed as error:
+        flash(error.message, "error")
+        return redirect(recap_url(bundle) if bundle else url_for("formations.index"))
+    flash(messages.SAVED, "success")
+    return redirect(sheet.following(saved) if "suivant" in request.form else sheet_url(sheet, saved))
+
+
+# What each sheet shows, and where « suivant » leads
 
 
 def action_form(formation: Formation, action: Action | None) -> ActionForm:
@@ -170,55 +230,14 @@ def action_form(formation: Formation, action: Action | None) -> ActionForm:
     return form
 
 
-def action_page(form: ActionForm, status: int = 200, alert: str | None = None, *, formation: Formation,
-                action: Action | None) -> Page:  # fmt: skip
-    scope = get_scope()
-    return render(
-        "formations/action.html", form, status, alert, formation=formation, action=action,
-        sessions=recap_sessions(action) if action else [],
-        refusal=action and formations.edit_refusal(action, scope),
-        can_add=action is not None and formations.can_edit(action, scope, structure=True),
-    )  # fmt: skip
+def action_rows(action: Action | None) -> dict[str, Any]:
+    return {"sessions": recap_sessions(action) if action else []}
 
 
-@bp.route("/formations/<int:formation_id>/actions/nouvelle", methods=["GET", "POST"])
-@require_sofi_role(*EDITORS)
-def new_action(formation_id: int) -> Page:
-    formation = load(Formation, formation_id)
-    page = partial(action_page, formation=formation, action=None)
-    if request.method == "GET":
-        return page(action_form(formation, None))
-    store = partial(formations.save_action, db.session, get_scope(), formation, None)
-    return save(action_form(formation, None), page, store, action_url, after_action, None)
-
-
-@bp.get("/actions/<int:action_id>")
-@require_sofi_role()
-def action(action_id: int) -> Page:
-    item = load(Action, action_id)
-    return action_page(action_form(item.formation, item), formation=item.formation, action=item)
-
-
-@bp.post("/actions/<int:action_id>")
-@require_sofi_role(*EDITORS)
-def save_action(action_id: int) -> Page:
-    item = load(Action, action_id)
-    page = partial(action_page, formation=item.formation, action=item)
-    store = partial(formations.save_action, db.session, get_scope(), item.formation, item)
-    return save(action_form(item.formation, item), page, store, action_url, after_action, item)
-
-
-# « Fiche Session »
-
-
-def session_url(session: Session) -> str:
-    return url_for(".session", session_id=session.id)
-
-
-def after_session(session: Session) -> str:
-    if session.dispositifs:
-        return url_for(".dispositif", dispositif_id=session.dispositifs[0].id)
-    return url_for(".new_dispositif", session_id=session.id)
+def after_action(action: Action) -> str:
+    if action.sessions:
+        return url_for(".session", session_id=action.sessions[0].id)
+    return url_for(".new_session", action_id=action.id)
 
 
 def session_form(action: Action, session: Session | None) -> SessionForm:
@@ -227,53 +246,14 @@ def session_form(action: Action, session: Session | None) -> SessionForm:
     return form
 
 
-def session_page(form: SessionForm, status: int = 200, alert: str | None = None, *, action: Action,
-                 session: Session | None) -> Page:  # fmt: skip
-    scope = get_scope()
-    return render(
-        "formations/session.html", form, status, alert, formation=action.formation, action=action, session=session,
-        dispositifs=[dispositif_row(item) for item in session.dispositifs] if session else [],
-        refusal=session and formations.edit_refusal(action, scope, structure=not session.public),
-        can_add=session is not None and formations.can_edit(action, scope, structure=True),
-    )  # fmt: skip
+def session_rows(session: Session | None) -> dict[str, Any]:
+    return {"dispositifs": [dispositif_row(item) for item in session.dispositifs] if session else []}
 
 
-@bp.route("/actions/<int:action_id>/sessions/nouvelle", methods=["GET", "POST"])
-@require_sofi_role(*EDITORS)
-def new_session(action_id: int) -> Page:
-    item = load(Action, action_id)
-    page = partial(session_page, action=item, session=None)
-    if request.method == "GET":
-        return refused_new(item) or page(session_form(item, None))
-    store = partial(formations.save_session, db.session, get_scope(), item, None)
-    return save(session_form(item, None), page, store, session_url, after_session, item, structure=True)
-
-
-@bp.get("/sessions/<int:session_id>")
-@require_sofi_role()
-def session(session_id: int) -> Page:
-    item = load(Session, session_id)
-    return session_page(session_form(item.action, item), action=item.action, session=item)
-
-
-@bp.post("/sessions/<int:session_id>")
-@require_sofi_role(*EDITORS)
-def save_session(session_id: int) -> Page:
-    item = load(Session, session_id)
-    page = partial(session_page, action=item.action, session=item)
-    store = partial(formations.save_session, db.session, get_scope(), item.action, item)
-    return save(session_form(item.action, item), page, store, session_url, after_session, item.action, not item.public)
-
-
-# « Fiche Session Dispositif »
-
-
-def dispositif_url(dispositif: Dispositif) -> str:
-    return url_for(".dispositif", dispositif_id=dispositif.id)
-
-
-def after_dispositif(dispositif: Dispositif) -> str:
-    return recap_url(dispositif.session.action)
+def after_session(session: Session) -> str:
+    if session.dispositifs:
+        return url_for(".dispositif", dispositif_id=session.dispositifs[0].id)
+    return url_for(".new_dispositif", session_id=session.id)
 
 
 def dispositif_form(session: Session, dispositif: Dispositif | None) -> DispositifForm:
@@ -288,42 +268,71 @@ def dispositif_form(session: Session, dispositif: Dispositif | None) -> Disposit
     return form
 
 
-def dispositif_page(form: DispositifForm, status: int = 200, alert: str | None = None, *, session: Session,
-                    dispositif: Dispositif | None) -> Page:  # fmt: skip
-    scope, action = get_scope(), session.action
-    return render(
-        "formations/dispositif.html", form, status, alert, formation=action.formation, action=action,
-        session=session, dispositif=dispositif,
-        refusal=dispositif and formations.edit_refusal(action, scope, structure=not dispositif.public),
-        can_add=dispositif is not None and formations.can_edit(action, scope, structure=True),
-    )  # fmt: skip
+def no_rows(dispositif: Dispositif | None) -> dict[str, Any]:
+    return {}
+
+
+def after_dispositif(dispositif: Dispositif) -> str:
+    return recap_url(dispositif.session.action)
+
+
+ACTION = Sheet("action", action_form, formations.save_action, action_rows, after_action)
+SESSION = Sheet("session", session_form, formations.save_session, session_rows, after_session)
+DISPOSITIF = Sheet("dispositif", dispositif_form, formations.save_dispositif, no_rows, after_dispositif)
+
+
+# The routes: « Fiche Action », « Fiche Session », « Fiche Session Dispositif »
+
+
+@bp.route("/formations/<int:formation_id>/actions/nouvelle", methods=["GET", "POST"])
+@require_sofi_role(*EDITORS)
+def new_action(formation_id: int) -> Page:
+    return new(ACTION, load(Formation, formation_id))
+
+
+@bp.get("/actions/<int:action_id>")
+@require_sofi_role()
+def action(action_id: int) -> Page:
+    return show(ACTION, load(Action, action_id))
+
+
+@bp.post("/actions/<int:action_id>")
+@require_sofi_role(*EDITORS)
+def save_action(action_id: int) -> Page:
+    return edit(ACTION, load(Action, action_id))
+
+
+@bp.route("/actions/<int:action_id>/sessions/nouvelle", methods=["GET", "POST"])
+@require_sofi_role(*EDITORS)
+def new_session(action_id: int) -> Page:
+    return new(SESSION, load(Action, action_id))
+
+
+@bp.get("/sessions/<int:session_id>")
+@require_sofi_role()
+def session(session_id: int) -> Page:
+    return show(SESSION, load(Session, session_id))
+
+
+@bp.post("/sessions/<int:session_id>")
+@require_sofi_role(*EDITORS)
+def save_session(session_id: int) -> Page:
+    return edit(SESSION, load(Session, session_id))
 
 
 @bp.route("/sessions/<int:session_id>/dispositifs/nouveau", methods=["GET", "POST"])
 @require_sofi_role(*EDITORS)
 def new_dispositif(session_id: int) -> Page:
-    item = load(Session, session_id)
-    page = partial(dispositif_page, session=item, dispositif=None)
-    if request.method == "GET":
-        return refused_new(item.action) or page(dispositif_form(item, None))
-    store = partial(formations.save_dispositif, db.session, get_scope(), item, None)
-    return save(dispositif_form(item, None), page, store, dispositif_url, after_dispositif, item.action, structure=True)
+    return new(DISPOSITIF, load(Session, session_id))
 
 
 @bp.get("/dispositifs/<int:dispositif_id>")
 @require_sofi_role()
 def dispositif(dispositif_id: int) -> Page:
-    item = load(Dispositif, dispositif_id)
-    return dispositif_page(dispositif_form(item.session, item), session=item.session, dispositif=item)
+    return show(DISPOSITIF, load(Dispositif, dispositif_id))
 
 
 @bp.post("/dispositifs/<int:dispositif_id>")
 @require_sofi_role(*EDITORS)
 def save_dispositif(dispositif_id: int) -> Page:
-    item = load(Dispositif, dispositif_id)
-    page = partial(dispositif_page, session=item.session, dispositif=item)
-    store = partial(formations.save_dispositif, db.session, get_scope(), item.session, item)
-    bundle = item.session.action
-    return save(
-        dispositif_form(item.session, item), page, store, dispositif_url, after_dispositif, bundle, not item.public
-    )
+    return edit(DISPOSITIF, load(Dispositif, dispositif_id))

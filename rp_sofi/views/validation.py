@@ -27,7 +27,7 @@ from rp_sofi.lheo import tables
 from rp_sofi.models import Action, ActionStatus, Etablissement, Formation, Site
 from rp_sofi.services import annuaire, validation, workflow
 from rp_sofi.services.errors import SofiError
-from rp_sofi.views.annuaire import commit, refused
+from rp_sofi.views.annuaire import refused
 from shared.clock import in_paris, utcnow
 from shared.web import database_id
 
@@ -92,7 +92,6 @@ def _decide(action: Action, key: str, form: FlaskForm, decision: Callable[[], ob
     try:
         workflow.check_version(action.version, version_of(form))
         decision()
-        commit()
     except SofiError as error:
         return _action_page(action, {key: form}, refused(error, form))
     flash(done, "success")
@@ -183,7 +182,6 @@ def decide_record(kind: str, record_id: str, decision: str) -> Response | Page:
             annuaire.reject_record(db.session, record, get_scope(), form.reason.data, version_of(form))
         else:
             annuaire.accept_record(db.session, record, get_scope(), version_of(form))
-        commit()
     except SofiError as error:
         return _record_page(record, {decision: form}, refused(error, form))
     flash(messages.RECORD_REJECTED if decision == "refuser" else messages.RECORD_ACCEPTED, "success")
@@ -202,7 +200,6 @@ def create_formation() -> Response | Page:
         values = form.values(annuaire.parse_formacodes(form.formacodes.data or ""))
         try:
             formation = validation.create_formation(db.session, get_scope(), form.siret.data, **values)
-            commit()
         except SofiError as error:
             status = refused(error, form)
         else:

@@ -252,6 +252,7 @@ def test_only_the_carif_decides_and_only_on_pending_records(idmv: Etablissement)
     with pytest.raises(NotAllowed, match=messages.RECORD_NOT_PENDING[:20]):
         annuaire.accept_record(db.session, idmv, f.carif_scope())
     idmv.status = RecordStatus.EN_ATTENTE_VALIDATION
+    db.session.commit()  # stored: a refused service rolls back what is not
     with pytest.raises(NotAllowed):
         annuaire.accept_record(db.session, idmv, f.of_scope(IDMV))
     with pytest.raises(NotAllowed):
@@ -292,14 +293,14 @@ def test_a_concurrent_save_caught_at_flush_is_refused(
 ) -> None:
     """Another request commits between this one's version check and its flush: StaleDataError, the same message."""
     site_id = f.main_site(idmv).id
-    original = annuaire.update_site
+    original = annuaire.check_version
 
     def racing(*args: object, **kwargs: object) -> None:
         original(*args, **kwargs)  # type: ignore[arg-type]
         with db.engine.begin() as other:
             other.execute(update(Site).where(Site.id == site_id).values(version=Site.version + 1, commune="AILLEURS"))
 
-    monkeypatch.setattr(annuaire, "update_site", racing)
+    monkeypatch.setattr(annuaire, "check_version", racing)
     log_in("gestionnaire")
     form = annuaire_page(sofi).forms["form-site"]
     form["site-commune"] = "LA ROCHE"

@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         access_journal,
         account,
         activation,
-        activation_key,
+        activation_codes,
         altcha,
         delegation,
         home,
@@ -46,7 +46,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     auth.init_app(app)
     blueprints = (home, signup, activation, login, password_reset, account, legal, altcha, portal)
-    for module in (*blueprints, service_users, delegation, access_journal, activation_key):
+    for module in (*blueprints, service_users, delegation, access_journal, activation_codes):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     oidc.init_app(app)

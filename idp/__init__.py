@@ -30,7 +30,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["messages"] = messages
     from idp.views import (
         access_journal,
-        account,
         activation,
         activation_codes,
         altcha,
@@ -38,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         home,
         legal,
         login,
+        my_account,
         password_reset,
         portal,
         service_users,
@@ -45,7 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     auth.init_app(app)
-    blueprints = (home, signup, activation, login, password_reset, account, legal, altcha, portal)
+    blueprints = (home, signup, activation, login, password_reset, my_account, legal, altcha, portal)
     for module in (*blueprints, service_users, delegation, access_journal, activation_codes):
         app.register_blueprint(module.bp)
     cli.init_app(app)

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, current_session, login_required
 from idp.extensions import db
-from idp.forms.activation import ActivateForm
+from idp.forms.confirm import ConfirmForm
 from idp.forms.my_account import ChangeEmailForm, ChangePasswordForm, CoordonneesForm
 from idp.models import Account, Civilite, LinkPurpose
 from idp.services import links, my_account
@@ -102,12 +102,12 @@ def show_email_confirmation(token: str) -> str | tuple[str, int]:
         link = links.check_link(db.session, token, LinkPurpose.EMAIL_CHANGE)
     except links.LinkError as error:
         return refused_link(error, "email_change")
-    return render_template("my_account/confirm_email.html", form=ActivateForm(), new_email=link.new_email)
+    return render_template("my_account/confirm_email.html", form=ConfirmForm(), new_email=link.new_email)
 
 
 @bp.post("/adresse-electronique/<token>")
 def confirm_email(token: str) -> Response | tuple[str, int]:
-    if not ActivateForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         return render_error(400)
     try:
         my_account.confirm_email_change(db.session, token, client_ip())

@@ -12,11 +12,11 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, login_required
 from idp.extensions import db
+from idp.forms.confirm import ConfirmForm
 from idp.forms.service_users import (
     AcceptForm,
     AddHabilitationForm,
     ChangeHabilitationForm,
-    DeleteHabilitationForm,
     RefuseForm,
     add_form,
 )
@@ -137,7 +137,7 @@ def _person_forms(
     if editing is not None:
         current = {"role": editing.role.code, "expires_on": service_users.last_day(editing.expires_at)}
         forms["modifier"] = ChangeHabilitationForm(roles, prefix="modifier", formdata=None, data=current)
-    forms["supprimer"] = DeleteHabilitationForm(prefix="supprimer", formdata=None)
+    forms["supprimer"] = ConfirmForm(prefix="supprimer", formdata=None)
     if adding:
         forms["ajout"] = _add_form(screen, formdata=None, data={"email": person.account.email if person else ""})
     return forms
@@ -256,7 +256,7 @@ def delete(code: str, habilitation_id: int) -> Response | tuple[str, int]:
     service = _service(code)
     habilitation = habilitations.get_managed_habilitation(db.session, _account(), service, habilitation_id, client_ip())
     screen = _screen(service, habilitation.company_siren)
-    if not DeleteHabilitationForm(prefix="supprimer").validate_on_submit():
+    if not ConfirmForm(prefix="supprimer").validate_on_submit():
         return render_error(400)
     described, person = _described(habilitation), habilitation.account.display_name
     try:

@@ -70,22 +70,25 @@ def _account_or_fail(email: str) -> Account:
     return account
 
 
+def _set_disabled(email: str, disabled: bool) -> None:
+    """The service disables or enables the account (status, sessions, audit row); the command says which."""
+    account = _account_or_fail(email)
+    set_disabled(db.session, account, disabled)
+    click.echo(f"Compte {'désactivé' if disabled else 'réactivé'} : {account.email}")
+
+
 @accounts_cli.command("disable")
 @click.argument("email")
 def disable(email: str) -> None:
     """Désactiver un compte : il ne peut plus se connecter, ses sessions sont fermées."""
-    account = _account_or_fail(email)
-    set_disabled(db.session, account, True)
-    click.echo(f"Compte désactivé : {account.email}")
+    _set_disabled(email, True)
 
 
 @accounts_cli.command("enable")
 @click.argument("email")
 def enable(email: str) -> None:
     """Réactiver un compte désactivé."""
-    account = _account_or_fail(email)
-    set_disabled(db.session, account, False)
-    click.echo(f"Compte réactivé : {account.email}")
+    _set_disabled(email, False)
 
 
 @accounts_cli.command("show")

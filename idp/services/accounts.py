@@ -1,4 +1,4 @@
-"""Sign-up and activation of accounts."""
+"""Accounts: sign-up and activation, and the operators' creation, disabling and enabling."""
 
 from dataclasses import dataclass
 

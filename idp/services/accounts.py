@@ -38,8 +38,9 @@ def find_account_by_email(session: DbSession, email: str) -> Account | None:
     return session.scalar(ACCOUNT_BY_EMAIL, {"email": normalize_email(email)})
 
 
-def _new_account(data: SignUp, active: bool = False) -> Account:
-    """The account sign-up collected: pending its activation link, or already active (operators only)."""
+def new_account(data: SignUp, active: bool = False) -> Account:
+    """The account sign-up collected, not yet added to the session: pending its activation link, or already active
+    (operators and demo data only)."""
     return Account(
         email=normalize_email(data.email),
         password_hash=data.password_hash,
@@ -66,7 +67,7 @@ def sign_up(session: DbSession, data: SignUp, ip: str | None = None, next_path: 
         audit.record(session, AuditEventType.SIGNUP_EXISTING_EMAIL, existing.id, ip)
         session.commit()
         return None
-    account = _new_account(data)
+    account = new_account(data)
     session.add(account)
     try:
         session.flush()
@@ -113,7 +114,7 @@ def activate(session: DbSession, token: str, ip: str | None = None) -> Account:
 
 def create_account(session: DbSession, data: SignUp, active: bool = False, send_mail: bool = True) -> Account:
     """Operators' creation (CLI, demo data): the same rules as sign-up, no e-mail enumeration concern."""
-    account = _new_account(data, active)
+    account = new_account(data, active)
     session.add(account)
     session.flush()
     if not active and send_mail:

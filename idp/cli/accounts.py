@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from idp import messages
 from idp.cli.errors import fail
 from idp.extensions import db
+from idp.forms.fields import NAME_PATTERN, normalize_phone
 from idp.models import Account, Civilite
 from idp.services.accounts import SignUp, create_account, find_account_by_email, set_disabled
 from idp.services.directory import find_establishment
@@ -31,8 +32,6 @@ def create(
     email: str, password: str, civilite: str, nom: str, prenom: str, siret: str, telephone: str | None, active: bool
 ) -> None:
     """Créer un compte, avec les mêmes règles que l'inscription."""
-    from idp.forms.fields import NAME_PATTERN, normalize_phone
-
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError:

@@ -5,39 +5,40 @@ from typing import Any
 
 from flask import Flask
 
+from idp import messages
+from idp.config import settings
+from idp.extensions import db, limiter, migrate
 from shared.config import check_production
 from shared.web import init_common
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
-    from idp.config import settings
-
     app.config.update(settings(app.instance_path))
     app.config.update(config or {})
     check_production(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
-
-    from idp.extensions import db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     limiter.init_app(app)
     init_common(app)
 
-    from idp import auth, cli, messages, oidc
+    # The app's parts register themselves here, imported by the factory as the conventions ask: importing
+    # one module of idp (a model, a service) does not load every view, command and the OpenID server.
+    from idp import auth, cli, oidc
 
     app.jinja_env.globals["messages"] = messages
     from idp.views import (
         access_journal,
-        account,
         activation,
-        activation_key,
+        activation_codes,
         altcha,
         delegation,
         home,
         legal,
         login,
+        my_account,
         password_reset,
         portal,
         service_users,
@@ -45,8 +46,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     auth.init_app(app)
-    blueprints = (home, signup, activation, login, password_reset, account, legal, altcha, portal)
-    for module in (*blueprints, service_users, delegation, access_journal, activation_key):
+    blueprints = (home, signup, activation, login, password_reset, my_account, legal, altcha, portal)
+    for module in (*blueprints, service_users, delegation, access_journal, activation_codes):
         app.register_blueprint(module.bp)
     cli.init_app(app)
     oidc.init_app(app)

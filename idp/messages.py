@@ -112,24 +112,25 @@ PORTAL_NO_ACCESS_PATH = (
     "Cette démarche ne peut pas être ajoutée depuis le portail : contactez le service en charge de la démarche."
 )
 
-# « J'ai reçu une clé d'activation » ({service}: the service's name; {role}: its gestionnaire role)
-ACTIVATION_KEY_TITLE = "J'ai reçu une clé d'activation"
-ACTIVATION_KEY_INTRO = (
+# « J'ai reçu une clé d'activation »: SOFI's guide says « clé » for an activation code
+# ({service}: the service's name; {role}: its gestionnaire role)
+ACTIVATION_CODE_TITLE = "J'ai reçu une clé d'activation"
+ACTIVATION_CODE_INTRO = (
     "La clé d'activation reçue par courrier fait de vous le gestionnaire de {service} pour votre établissement "
     "(rôle « {role} ») : le compte principal qui administre la démarche et les accès de vos collaborateurs. "
     "Elle se saisit dans votre compte Mes démarches, en trois étapes."
 )
-ACTIVATION_KEY_STEPS = (
+ACTIVATION_CODE_STEPS = (
     "Je crée mon compte Mes démarches avec mon adresse électronique professionnelle et le SIRET de mon établissement.",
     "J'active mon compte en cliquant sur le lien reçu par courriel, puis je me connecte.",
     "Je saisis le SIRET de mon établissement et la clé d'activation reçue par courrier, au format ABCD-EFGH-JKLM.",
 )
-ACTIVATION_KEY_AFTER = (
+ACTIVATION_CODE_AFTER = (
     "Je peux ensuite accéder à {service} avec l'adresse électronique et le mot de passe de mon compte Mes démarches."
 )
-ACTIVATION_KEY_SIGNUP = "Créer mon compte"
-ACTIVATION_KEY_LOGIN = "J'ai déjà un compte : me connecter"
-ACTIVATION_KEY_DEFAULT_ROLE = "Gestionnaire"
+ACTIVATION_CODE_SIGNUP = "Créer mon compte"
+ACTIVATION_CODE_LOGIN = "J'ai déjà un compte : me connecter"
+ACTIVATION_CODE_DEFAULT_ROLE = "Gestionnaire"
 
 # Users of a service
 USERS_TITLE = "Utilisateurs du service - {service}"

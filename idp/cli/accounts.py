@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from idp import messages
 from idp.cli.errors import fail
 from idp.extensions import db
+from idp.forms.fields import NAME_PATTERN, normalize_phone
 from idp.models import Account, Civilite
 from idp.services import access_requests, habilitations
 from idp.services.accounts import SignUp, create_account, find_account_by_email, set_disabled
@@ -36,8 +37,6 @@ def create(
     email: str, password: str, civilite: str, nom: str, prenom: str, siret: str, telephone: str | None, active: bool
 ) -> None:
     """Créer un compte, avec les mêmes règles que l'inscription."""
-    from idp.forms.fields import NAME_PATTERN, normalize_phone
-
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError:
@@ -75,14 +74,19 @@ def _account_or_fail(email: str) -> Account:
     return account
 
 
+def _set_disabled(account: Account, disabled: bool) -> None:
+    """The service disables or enables the account (status, sessions, audit row); the command says which."""
+    set_disabled(db.session, account, disabled)
+    click.echo(f"Compte {'désactivé' if disabled else 'réactivé'} : {account.email}")
+
+
 @accounts_cli.command("disable")
 @click.argument("email")
 def disable(email: str) -> None:
     """Désactiver un compte : il ne peut plus se connecter, ses sessions sont fermées."""
     account = _account_or_fail(email)
-    managed = habilitations.managed_by(db.session, account)
-    set_disabled(db.session, account, True)
-    click.echo(f"Compte désactivé : {account.email}")
+    managed = habilitations.managed_by(db.session, account)  # before: a disabled account manages nothing
+    _set_disabled(account, True)
     sent = access_requests.escalate_without_gestionnaire(db.session, managed)
     for service, siren in managed:
         if not habilitations.gestionnaires(db.session, service, siren):
@@ -93,9 +97,7 @@ def disable(email: str) -> None:
 @click.argument("email")
 def enable(email: str) -> None:
     """Réactiver un compte désactivé."""
-    account = _account_or_fail(email)
-    set_disabled(db.session, account, False)
-    click.echo(f"Compte réactivé : {account.email}")
+    _set_disabled(_account_or_fail(email), False)
 
 
 @accounts_cli.command("show")

@@ -1,22 +1,13 @@
-"""`flask --app idp demo load`: the demo directory, accounts, services and portal (idp/demo.py,
-idp/demo_portal.py)."""
+"""`flask --app idp demo load`: the demo directory, accounts, services and portal (idp/demo/)."""
 
 import click
 from flask.cli import AppGroup
 
-from idp import demo_portal
-from idp.demo import (
-    DEMO_ACCOUNTS,
-    DEMO_DATA,
-    DEMO_PASSWORD,
-    DEMO_SERVICES,
-    ensure_habilitations,
-    ensure_service_client,
-)
+from idp.demo import portal
+from idp.demo.accounts import DEMO_ACCOUNTS, DEMO_DATA, DEMO_PASSWORD, ensure_accounts, ensure_habilitations
+from idp.demo.services import DEMO_SERVICES, ensure_service_client
 from idp.directory_import import import_path
 from idp.extensions import db
-from idp.models import Civilite
-from idp.services.accounts import SignUp, create_account, find_account_by_email
 from idp.services.passwords import hash_password
 from shared.relying_party import public_url
 
@@ -32,10 +23,8 @@ def load() -> None:
         click.echo(f"{name} : {report.imported} ligne(s) importée(s).")
     click.echo("\nComptes de démonstration (mot de passe commun : " + DEMO_PASSWORD + ") :")
     password_hash = hash_password(DEMO_PASSWORD)  # once: argon2 is slow on purpose, and every demo account shares it
-    for email, civilite, nom, prenom, siret in DEMO_ACCOUNTS:
-        if find_account_by_email(db.session, email) is None:
-            data = SignUp(siret, email, password_hash, Civilite(civilite), nom, prenom, None)
-            create_account(db.session, data, active=True)
+    ensure_accounts(db.session, password_hash)
+    for email, _, nom, prenom, siret in DEMO_ACCOUNTS:
         click.echo(f"  - {email}  ({prenom} {nom}, SIRET {siret})")
     click.echo("\nServices clients OpenID Connect :")
     for service in DEMO_SERVICES:
@@ -43,4 +32,4 @@ def load() -> None:
         click.echo(f"  - {client.client_id}  {service.name}  {public_url(service.code, service.port)}")
     added = ensure_habilitations(db.session)
     click.echo(f"\n{added} habilitation(s) de démonstration ajoutée(s).")
-    demo_portal.load(db.session, password_hash)
+    portal.load(db.session, password_hash)

@@ -71,7 +71,3 @@ class HandOverForm(AppForm):
     """« Confier à un collègue »: the colleague of the firm who takes the delegation over."""
 
     email = email_field("Adresse électronique du collègue")
-
-
-class AnswerForm(AppForm):
-    """« Confirmer », « Accepter », « Refuser », « Renvoyer », « Annuler »: a button and its CSRF token."""

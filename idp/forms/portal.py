@@ -49,7 +49,3 @@ class ActivationCodeForm(AppForm):
     code = StringField(
         "Code d'activation", validators=[DataRequired(messages.REQUIRED), validate_code_format], filters=[strip]
     )
-
-
-class WithdrawForm(AppForm):
-    """« Annuler ma demande »: a button, with its CSRF token."""

@@ -85,10 +85,6 @@ class ChangeHabilitationForm(AppForm):
         self.role.choices = role_choices(roles)
 
 
-class DeleteHabilitationForm(AppForm):
-    """🗑, once confirmed: a button with its CSRF token."""
-
-
 class AddHabilitationForm(AppForm):
     """« AJOUTER UNE NOUVELLE HABILITATION », the SIRET chosen among the company's establishments."""
 

@@ -1,10 +1,12 @@
 """Database models of the identity provider, one module per aggregate."""
 
-from idp.models.access_request import AccessRequest, AccessRequestStatus, ActivationCode
+from idp.models.access_request import AccessRequest, AccessRequestStatus
 from idp.models.account import Account, AccountStatus, Civilite
+from idp.models.activation_code import ActivationCode
 from idp.models.audit import AuditEvent, AuditEventType
 from idp.models.delegation import DelegationInvitation, InvitationStatus
 from idp.models.establishment import Company, Establishment
+from idp.models.habilitation import Habilitation
 from idp.models.link import LinkPurpose, OneTimeLink
 from idp.models.oauth import (
     AuthorizationCode,
@@ -16,7 +18,7 @@ from idp.models.oauth import (
 )
 from idp.models.outbox import OutboxMessage
 from idp.models.reminder import ExpiryReminder
-from idp.models.service import Habilitation, Role, Service
+from idp.models.service import Role, Service
 from idp.models.throttle import LoginThrottle, SpentBotCheck
 from idp.models.user_session import UserSession
 

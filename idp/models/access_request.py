@@ -1,4 +1,7 @@
-"""Access requests (demandes d'accès) and activation codes: the two ways to get a role on a service."""
+"""Access requests (demandes d'accès): asking a gestionnaire for a role on a service.
+
+The other way to get one, a code sent by post, is `idp.models.activation_code`.
+"""
 
 import enum
 from datetime import datetime
@@ -66,19 +69,3 @@ class AccessRequest(db.Model):  # type: ignore[name-defined]
     @property
     def pending(self) -> bool:
         return self.status is AccessRequestStatus.PENDING
-
-
-class ActivationCode(db.Model):  # type: ignore[name-defined]
-    """A code sent by post for one service and SIRET: stored hashed, single use, expiring."""
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("service.id", ondelete="CASCADE"))
-    siret: Mapped[str] = mapped_column(String(14), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(200))  # an agent's name, or "ligne de commande"
-    expires_at: Mapped[datetime] = mapped_column(DateTime)
-    used_at: Mapped[datetime | None] = mapped_column(DateTime)
-    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
-
-    service: Mapped[Service] = relationship()

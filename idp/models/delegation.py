@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from idp.extensions import db
 from idp.models.account import Account
-from idp.models.service import Habilitation, Role, Service
+from idp.models.habilitation import Habilitation
+from idp.models.service import Role, Service
 from shared.clock import utcnow
 
 

@@ -4,6 +4,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Imported by the factory (the conventions' rule for blueprints): a command or a view that needs one module of
+    # idp.oidc (keys, authorization) does not load the whole server with it.
     from idp.oidc import endpoints, server, views
 
     authorization_server = server.create_server(app)

@@ -22,7 +22,7 @@ from joserfc.jwk import KeySet
 
 from idp.auth import current_session
 from idp.extensions import db
-from idp.forms.activation import ActivateForm
+from idp.forms.confirm import ConfirmForm
 from idp.oidc import keys
 from idp.oidc import server as oidc_server
 from idp.oidc.errors import french_error_page
@@ -70,7 +70,7 @@ def answer(params: dict[str, str], account: Any, oauth_request: OAuth2Request | 
             client=grant.client,
             scopes=(grant.request.scope or "").split(),
             params=params,
-            form=ActivateForm(),
+            form=ConfirmForm(),
         )
     return code_or_organisation_choice(grant, account, claims_request, params)
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from idp import messages
 from idp.auth import current_account, log_out
 from idp.extensions import db
-from idp.forms.activation import ActivateForm
+from idp.forms.confirm import ConfirmForm
 from idp.forms.organisation import OrganisationForm
 from idp.oidc import claims, keys
 from idp.oidc import server as oidc_server
@@ -96,7 +96,7 @@ def authorize() -> Any:
 
 @bp.post("/oidc/authorize/consentement")
 def consent() -> Any:
-    if not ActivateForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     params = {key: value for key, value in request.form.items() if key not in ("csrf_token", "decision")}
     account = current_account()
@@ -206,7 +206,7 @@ def end_session() -> Any:
     hinted = ending.id_token_claims is not None
     same_person = account is None or (hinted and ending.id_token_claims.get("sub") == account.subject)
     if not same_person:
-        return render_template("oidc/logout_confirm.html", form=ActivateForm())
+        return render_template("oidc/logout_confirm.html", form=ConfirmForm())
     if account is not None:
         log_out()
     if ending.redirect_uri:

@@ -1,4 +1,4 @@
-"""Sign-up and activation of accounts."""
+"""Accounts: sign-up and activation, and the operators' creation, disabling and enabling."""
 
 from dataclasses import dataclass
 
@@ -38,6 +38,22 @@ def find_account_by_email(session: DbSession, email: str) -> Account | None:
     return session.scalar(ACCOUNT_BY_EMAIL, {"email": normalize_email(email)})
 
 
+def new_account(data: SignUp, active: bool = False) -> Account:
+    """The account sign-up collected, not yet added to the session: pending its activation link, or already active
+    (operators and demo data only)."""
+    return Account(
+        email=normalize_email(data.email),
+        password_hash=data.password_hash,
+        civilite=data.civilite,
+        nom=data.nom,
+        prenom=data.prenom,
+        telephone=data.telephone,
+        siret=data.siret,
+        status=AccountStatus.ACTIVE if active else AccountStatus.PENDING,
+        activated_at=utcnow() if active else None,
+    )
+
+
 def sign_up(session: DbSession, data: SignUp, ip: str | None = None, next_path: str | None = None) -> Account | None:
     """Create a pending account and queue its activation e-mail (whose link carries `next_path`, if any).
 
@@ -51,15 +67,7 @@ def sign_up(session: DbSession, data: SignUp, ip: str | None = None, next_path: 
         audit.record(session, AuditEventType.SIGNUP_EXISTING_EMAIL, existing.id, ip)
         session.commit()
         return None
-    account = Account(
-        email=normalize_email(data.email),
-        password_hash=data.password_hash,
-        civilite=data.civilite,
-        nom=data.nom,
-        prenom=data.prenom,
-        telephone=data.telephone,
-        siret=data.siret,
-    )
+    account = new_account(data)
     session.add(account)
     try:
         session.flush()
@@ -106,17 +114,7 @@ def activate(session: DbSession, token: str, ip: str | None = None) -> Account:
 
 def create_account(session: DbSession, data: SignUp, active: bool = False, send_mail: bool = True) -> Account:
     """Operators' creation (CLI, demo data): the same rules as sign-up, no e-mail enumeration concern."""
-    account = Account(
-        email=normalize_email(data.email),
-        password_hash=data.password_hash,
-        civilite=data.civilite,
-        nom=data.nom,
-        prenom=data.prenom,
-        telephone=data.telephone,
-        siret=data.siret,
-        status=AccountStatus.ACTIVE if active else AccountStatus.PENDING,
-        activated_at=utcnow() if active else None,
-    )
+    account = new_account(data, active)
     session.add(account)
     session.flush()
     if not active and send_mail:

@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 
 from idp.auth import client_ip
 from idp.extensions import configured_limit, db, limiter
-from idp.forms.activation import ActivateForm, NewActivationLinkForm
+from idp.forms.activation import NewActivationLinkForm
+from idp.forms.confirm import ConfirmForm
 from idp.services import accounts, links
 from idp.views.links import refused_link
 from shared.oidc_client.access import safe_next
@@ -22,12 +23,12 @@ def show(token: str) -> str | tuple[str, int] | Response:
         accounts.check_activation(db.session, token)
     except links.LinkError as error:
         return refused_link(error, "activation")
-    return render_template("activation/activate.html", form=ActivateForm(), token=token, next_path=_next())
+    return render_template("activation/activate.html", form=ConfirmForm(), token=token, next_path=_next())
 
 
 @bp.post("/<token>")
 def activate(token: str) -> str | tuple[str, int] | Response:
-    form = ActivateForm()
+    form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("activation/activate.html", form=form, token=token, next_path=_next()), 400
     try:

@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, login_required
 from idp.extensions import db
-from idp.forms.delegation import AnswerForm, DelegationForm, HandOverForm, delegation_form, past_own_end
+from idp.forms.confirm import ConfirmForm
+from idp.forms.delegation import DelegationForm, HandOverForm, delegation_form, past_own_end
 from idp.models import Account, DelegationInvitation, Service
 from idp.services import delegations, habilitations, service_users
 from idp.services.directory import find_establishment
@@ -120,7 +121,7 @@ def confirm(code: str) -> Response | tuple[str, int]:
     if draft is None:
         flash(messages.DELEGATION_DRAFT_LOST, "warning")
         return redirect(url_for("delegation.new", code=code, siren=company.siren))
-    proposal, form = _proposal(service, draft), AnswerForm()
+    proposal, form = _proposal(service, draft), ConfirmForm()
     if form.validate_on_submit():
         try:
             delegations.invite(db.session, account, service, company.siren, proposal, client_ip())
@@ -138,7 +139,7 @@ def confirm(code: str) -> Response | tuple[str, int]:
 
 def _invitation_action(code: str, invitation_id: int, act: Any, done: str) -> Response:
     account, service, company = _managed(code)
-    if not AnswerForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         invitation = delegations.managed_invitation(db.session, account, service, company.siren, invitation_id)
@@ -159,7 +160,7 @@ def invitations(code: str) -> tuple[str, int]:
     """The company's invitations with their state and dates, and « Renvoyer » / « Annuler » while pending."""
     _, service, company = _managed(code)
     context = {
-        "service": service, "company": company, "now": utcnow(), "form": AnswerForm(),
+        "service": service, "company": company, "now": utcnow(), "form": ConfirmForm(),
         "invitations": delegations.invitations_of(db.session, service, company.siren),
     }  # fmt: skip
     return render_template("delegation/invitations.html", **context), 200
@@ -201,7 +202,7 @@ def show(token: str) -> tuple[str, int]:
         except delegations.NotTheTiersCompany:
             problem, status = messages.INVITATION_OTHER_COMPANY.format(siret=found.tiers_siret), 403
     context = {
-        "invitation": found, "account": account, "problem": problem, "form": AnswerForm(), "token": token,
+        "invitation": found, "account": account, "problem": problem, "form": ConfirmForm(), "token": token,
         "company": delegations.company_name(db.session, found.company_siren),
     }  # fmt: skip
     return render_template("delegation/invitation.html", **context), status
@@ -210,7 +211,7 @@ def show(token: str) -> tuple[str, int]:
 def _answer(token: str, act: Any) -> Response | tuple[str, int]:
     account = current_account()
     assert account is not None  # login_required
-    if not AnswerForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     found = _invitation(token)
     if not isinstance(found, DelegationInvitation):
@@ -251,7 +252,7 @@ def clients() -> tuple[str, int]:
     assert account is not None  # login_required
     page = delegations.clients_of(db.session, account, request.args.get("page", type=database_id))
     renouncing = request.args.get("renoncer", type=database_id)
-    context: dict[str, Any] = {"clients": page, "renouncing": renouncing, "form": AnswerForm(), "page_args": {}}
+    context: dict[str, Any] = {"clients": page, "renouncing": renouncing, "form": ConfirmForm(), "page_args": {}}
     return render_template("delegation/clients.html", **context), 200
 
 
@@ -260,7 +261,7 @@ def clients() -> tuple[str, int]:
 def renounce(habilitation_id: int) -> Response:
     account = current_account()
     assert account is not None  # login_required
-    if not AnswerForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         client = delegations.renounce(db.session, account, habilitation_id, client_ip())

@@ -8,7 +8,8 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, login_required
 from idp.extensions import db
-from idp.forms.portal import ActivationCodeForm, RequestAccessForm, WithdrawForm
+from idp.forms.confirm import ConfirmForm
+from idp.forms.portal import ActivationCodeForm, RequestAccessForm
 from idp.models import Account, Service
 from idp.services import access_requests, activation_codes, habilitations, portal
 from shared.clock import in_paris
@@ -138,7 +139,7 @@ def redeem(service_code: str) -> Response | tuple[str, int]:
 @bp.post("/demandes/<int:request_id>/annuler")
 @login_required
 def withdraw(request_id: int) -> Response | tuple[str, int]:
-    if not WithdrawForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         return render_error(400)
     try:
         withdrawn = access_requests.withdraw_request(db.session, _account(), request_id, client_ip())

@@ -1,5 +1,7 @@
 """« Utilisateurs du service » (a tile's gear): a gestionnaire sees and manages who has access for their company."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -12,12 +14,12 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, login_required
 from idp.extensions import db
+from idp.forms.confirm import ConfirmForm
 from idp.forms.delegation import DelegationEndForm, past_own_end
 from idp.forms.service_users import (
     AcceptForm,
     AddHabilitationForm,
     ChangeHabilitationForm,
-    DeleteHabilitationForm,
     RefuseForm,
     add_form,
 )
@@ -86,6 +88,30 @@ def _person_url(screen: Screen, account_id: int) -> str:
     return url_for("service_users.index", code=screen.service.code, **args)
 
 
+def _request_screen(code: str, request_id: int) -> tuple[AccessRequest, Screen]:
+    """The pending request to decide and its company's screen (404, or 403 audited, for anyone else)."""
+    service = _service(code)
+    decided = access_requests.get_request_to_decide(db.session, _account(), service, request_id, client_ip())
+    return decided, _screen(service, decided.siren)
+
+
+def _habilitation_screen(code: str, habilitation_id: int) -> tuple[Habilitation, Screen]:
+    """The habilitation to change and its company's screen (404, or 403 audited, for anyone else)."""
+    service = _service(code)
+    habilitation = habilitations.get_managed_habilitation(db.session, _account(), service, habilitation_id, client_ip())
+    return habilitation, _screen(service, habilitation.company_siren)
+
+
+@contextmanager
+def _unless_last_gestionnaire(screen: Screen) -> Iterator[None]:
+    """Around a change to a habilitation and its « done » message: when the change would leave the company
+    without a gestionnaire, say so instead (nothing is written)."""
+    try:
+        yield
+    except habilitations.LastGestionnaire:
+        flash(messages.USERS_LAST_GESTIONNAIRE.format(service=screen.service.name), "error")
+
+
 def _role(service: Service, code: str) -> Role:
     return next(role for role in service.requestable_roles if role.code == code)
 
@@ -142,7 +168,7 @@ def _person_forms(
             if editing.delegated
             else ChangeHabilitationForm(roles, prefix="modifier", formdata=None, data=current)
         )
-    forms["supprimer"] = DeleteHabilitationForm(prefix="supprimer", formdata=None)
+    forms["supprimer"] = ConfirmForm(prefix="supprimer", formdata=None)
     if adding:
         forms["ajout"] = _add_form(screen, formdata=None, data={"email": person.account.email if person else ""})
     return forms
@@ -195,9 +221,7 @@ def index(code: str) -> tuple[str, int]:
 @bp.post("/demandes/<int:request_id>/valider")
 @login_required
 def accept(code: str, request_id: int) -> Response | tuple[str, int]:
-    service = _service(code)
-    decided = access_requests.get_request_to_decide(db.session, _account(), service, request_id, client_ip())
-    screen = _screen(service, decided.siren)
+    decided, screen = _request_screen(code, request_id)
     form = AcceptForm(screen.service.requestable_roles, prefix=f"valider-{request_id}")
     if not form.validate_on_submit():
         return _page(screen, 422, decided.account_id, submitted={f"valider-{request_id}": form})
@@ -215,9 +239,7 @@ def accept(code: str, request_id: int) -> Response | tuple[str, int]:
 @bp.post("/demandes/<int:request_id>/refuser")
 @login_required
 def refuse(code: str, request_id: int) -> Response | tuple[str, int]:
-    service = _service(code)
-    decided = access_requests.get_request_to_decide(db.session, _account(), service, request_id, client_ip())
-    screen = _screen(service, decided.siren)
+    decided, screen = _request_screen(code, request_id)
     form = RefuseForm(prefix=f"refuser-{request_id}")
     if form.validate_on_submit():
         try:
@@ -236,9 +258,7 @@ def refuse(code: str, request_id: int) -> Response | tuple[str, int]:
 @bp.post("/habilitations/<int:habilitation_id>/modifier")
 @login_required
 def change(code: str, habilitation_id: int) -> Response | tuple[str, int]:
-    service = _service(code)
-    habilitation = habilitations.get_managed_habilitation(db.session, _account(), service, habilitation_id, client_ip())
-    screen = _screen(service, habilitation.company_siren)
+    habilitation, screen = _habilitation_screen(code, habilitation_id)
     if habilitation.delegated:
         return _change_delegation(screen, habilitation)
     form = ChangeHabilitationForm(screen.service.requestable_roles, prefix="modifier")
@@ -247,11 +267,8 @@ def change(code: str, habilitation_id: int) -> Response | tuple[str, int]:
     role = _role(screen.service, form.role.data)
     expires_at = service_users.end_instant(form.expires_on.data, habilitation.expires_at)
     unchanged = (role.id, expires_at) == (habilitation.role_id, habilitation.expires_at)
-    try:
+    with _unless_last_gestionnaire(screen):
         habilitations.change_habilitation(db.session, screen.account, habilitation, role, expires_at, client_ip())
-    except habilitations.LastGestionnaire:
-        flash(messages.USERS_LAST_GESTIONNAIRE.format(service=screen.service.name), "error")
-    else:
         done = messages.USERS_HABILITATION_CHANGED.format(person=habilitation.account.display_name)
         flash(messages.USERS_HABILITATION_UNCHANGED if unchanged else done, "success")
     return redirect(_person_url(screen, habilitation.account_id))
@@ -275,17 +292,12 @@ def _change_delegation(screen: Screen, delegation: Habilitation) -> Response | t
 @bp.post("/habilitations/<int:habilitation_id>/supprimer")
 @login_required
 def delete(code: str, habilitation_id: int) -> Response | tuple[str, int]:
-    service = _service(code)
-    habilitation = habilitations.get_managed_habilitation(db.session, _account(), service, habilitation_id, client_ip())
-    screen = _screen(service, habilitation.company_siren)
-    if not DeleteHabilitationForm(prefix="supprimer").validate_on_submit():
+    habilitation, screen = _habilitation_screen(code, habilitation_id)
+    if not ConfirmForm(prefix="supprimer").validate_on_submit():
         return render_error(400)
     described, person = _described(habilitation), habilitation.account.display_name
-    try:
+    with _unless_last_gestionnaire(screen):
         habilitations.revoke_habilitation(db.session, screen.account, habilitation, client_ip())
-    except habilitations.LastGestionnaire:
-        flash(messages.USERS_LAST_GESTIONNAIRE.format(service=screen.service.name), "error")
-    else:
         flash(messages.USERS_HABILITATION_REVOKED.format(habilitation=described, person=person), "success")
     return redirect(_person_url(screen, habilitation.account_id))
 

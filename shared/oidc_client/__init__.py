@@ -28,6 +28,8 @@ class RelyingParty:
 
 def init_rp(app: Flask, *, service_code: str, roles: Mapping[str, str] | None = None) -> None:
     """Wire OpenID Connect sign-in and logout into a relying-party app."""
+    # Imported by the factory (the conventions' rule for blueprints): the identity provider imports claims.py and
+    # access.py from this package and must not load the relying party's views and their establishment store.
     from shared.oidc_client import access, establishments, views
 
     check_rp_settings(app.config)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, expect
 
-from idp.demo import DEMO_SERVICES, describe_service
+from idp.demo.services import DEMO_SERVICES, describe_service
 from idp.extensions import db
 from idp.models import Service
 from idp.services import activation_codes

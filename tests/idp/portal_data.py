@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from idp.demo import DEMO_SERVICES, ensure_service_client
+from idp.demo.services import DEMO_SERVICES, ensure_service_client
 from idp.models import Account, AccountStatus, Civilite, Habilitation, Role, Service
 from shared.clock import utcnow
 from shared.db import DbSession

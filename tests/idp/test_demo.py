@@ -6,8 +6,8 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
 
-from idp.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from idp.demo_portal import CODE_SIRET, DEMO_STAFFING
+from idp.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from idp.demo.portal import CODE_SIRET, DEMO_STAFFING
 from idp.extensions import db
 from idp.models import (
     AccessRequest,

@@ -22,7 +22,7 @@ from idp.models import (
     OutboxMessage,
     Service,
 )
-from idp.services import access_requests, profile, service_users
+from idp.services import access_requests, my_account, service_users
 from shared.clock import in_paris, utcnow
 from tests.idp.conftest import FreshContext
 from tests.idp.portal_data import (
@@ -253,7 +253,9 @@ def test_search_by_name_e_mail_or_siret(browser, crowd, query, names):
 
 
 def test_a_person_is_found_by_the_name_they_changed_in_mon_compte(browser, crowd, manager):
-    profile.update_coordonnees(db.session, manager, profile.Coordonnees(Civilite.MONSIEUR, "Lefèvre", "Samuel", None))
+    my_account.update_coordonnees(
+        db.session, manager, my_account.Coordonnees(Civilite.MONSIEUR, "Lefèvre", "Samuel", None)
+    )
 
     assert listed(browser.get(USERS, params={"q": "lefevre samuel"})) == ["Lefèvre Samuel"]
     assert listed(browser.get(USERS, params={"q": "gerante"})) == []

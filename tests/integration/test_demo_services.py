@@ -6,7 +6,7 @@ from sqlalchemy import select
 import rp_bpf
 import rp_soffi
 import rp_sofi
-from idp.demo import DEMO_ACCOUNTS
+from idp.demo.accounts import DEMO_ACCOUNTS
 from idp.extensions import db
 from idp.models import Account, Habilitation, OAuthClient, Role, Service
 

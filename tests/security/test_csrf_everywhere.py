@@ -423,13 +423,13 @@ IDP_CASES: dict[str, Case] = {
     ),
     # The gestionnaire, logged in.
     "login.logout": Case(lambda w: idp_form(w, "/portail/services/", "/deconnexion")),
-    "account.coordonnees": Case(lambda w: idp_form(w, "/mon-compte", "/mon-compte/coordonnees", nom="LEFEVRE")),
-    "account.change_password": Case(
+    "my_account.coordonnees": Case(lambda w: idp_form(w, "/mon-compte", "/mon-compte/coordonnees", nom="LEFEVRE")),
+    "my_account.change_password": Case(
         lambda w: idp_form(
             w, "/mon-compte", "/mon-compte/mot-de-passe", current=PASSWORD(), password=STRONG, confirm=STRONG
         )
     ),
-    "account.change_email": Case(
+    "my_account.change_email": Case(
         lambda w: idp_form(
             w,
             "/mon-compte",
@@ -478,7 +478,7 @@ IDP_CASES: dict[str, Case] = {
             email="camille@formaloire.example",
         )
     ),
-    "account.confirm_email": Case(
+    "my_account.confirm_email": Case(
         lambda w: idp_form(
             w,
             f"/mon-compte/adresse-electronique/{w.ids['email_change']}",

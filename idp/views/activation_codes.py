@@ -13,7 +13,7 @@ from idp.models import Service
 from idp.services import portal
 from idp.views.portal import CODE_TAB
 
-bp = Blueprint("activation_key", __name__, url_prefix="/services")
+bp = Blueprint("activation_codes", __name__, url_prefix="/services")
 
 
 def _service(code: str) -> Service:
@@ -32,9 +32,9 @@ def index(service_code: str) -> Response | str:
         return redirect(code_tab)
     manager = service.manager_role
     return render_template(
-        "activation_key/index.html",
+        "activation_codes/index.html",
         service=service,
-        role=manager.label if manager else messages.ACTIVATION_KEY_DEFAULT_ROLE,
+        role=manager.label if manager else messages.ACTIVATION_CODE_DEFAULT_ROLE,
         signup_url=url_for("signup.establishment", next=code_tab),
         login_url=url_for("login.login", next=code_tab),
     )

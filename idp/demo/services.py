@@ -1,31 +1,15 @@
-"""Demo data: the fictional directory of demo_data/, a few accounts printed with their password, and the
-three services (their OpenID Connect clients, roles and a few habilitations of the demo accounts)."""
+"""The three demo services: their roles as the guides name them, their OpenID Connect clients (fixed ids,
+secrets from the environment) and their portal tiles."""
 
 from dataclasses import dataclass
-from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
-from idp.models import Account, Habilitation, OAuthClient, Role, Service
+from idp.models import OAuthClient, Role, Service
 from idp.services import tokens
 from idp.services.clients import register_client
-from shared.clock import utcnow
 from shared.db import DbSession
 from shared.relying_party import client_secret, public_url
-
-DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
-
-# Clearly fictional people (the guides' names are not reused).
-DEMO_ACCOUNTS = [
-    ("camille.formatrice@formaloire.example", "Mme", "DEMOLOIRE", "Camille", "99791566500019"),
-    ("jules.gestionnaire@opco-demo.example", "M", "EXEMPLE", "Jules", "99972281200016"),
-    ("ines.comptable@cabinet-demo.example", "Mme", "FICTIVE", "Inès", "99643906300016"),
-    # SOFI: a training school of the Pays de la Loire, and a validator of the Carif-Oref.
-    ("bastien.formateur@idmv-demo.example", "M", "DEMOVIANDE", "Bastien", "99966088900018"),
-    ("lea.valideuse@carif-demo.example", "Mme", "DEMOCARIF", "Léa", "99654944000013"),
-]
-DEMO_PASSWORD = "Demo-Mes-Demarches-2026"
 
 
 @dataclass(frozen=True)
@@ -95,36 +79,6 @@ DEMO_SERVICES = [
     ),
 ]
 
-BY_CODE = "par code d'activation"
-# (e-mail, service, role, SIRET, granted via, on behalf of SIRET, delegated by, valid for days)
-DEMO_HABILITATIONS = [
-    ("camille.formatrice@formaloire.example", "sofi", "gestionnaire", "99791566500019", BY_CODE, None, None, None),
-    ("camille.formatrice@formaloire.example", "bpf", "gestionnaire", "99791566500019", BY_CODE, None, None, None),
-    ("bastien.formateur@idmv-demo.example", "sofi", "gestionnaire", "99966088900018", BY_CODE, None, None, None),
-    ("lea.valideuse@carif-demo.example", "sofi", "valideur_carif", "99654944000013", "par un agent", None, None, None),
-    ("jules.gestionnaire@opco-demo.example", "soffi", "gestionnaire", "99972281200016", BY_CODE, None, None, None),
-    (
-        "jules.gestionnaire@opco-demo.example",
-        "soffi",
-        "organisme_collecteur",
-        "99972281200016",
-        "par Jules EXEMPLE",
-        None,
-        None,
-        None,
-    ),
-    (
-        "ines.comptable@cabinet-demo.example",
-        "bpf",
-        "declarant",
-        "99643906300016",
-        "par délégation",
-        "99791566500019",
-        "Camille DEMOLOIRE",
-        365,
-    ),
-]
-
 
 def ensure_service_client(session: DbSession, service: DemoService) -> OAuthClient:
     """The service, its roles and its client (fixed id, secret from the environment), as they should be."""
@@ -155,34 +109,3 @@ def describe_service(row: Service, service: DemoService, url: str) -> None:
             row.roles.append(role)  # through the collection: the session's cascade adds the new role
         role.label, role.description = demo_role.label, demo_role.description
         role.is_manager, role.agents_only = demo_role.code == service.manager_role, demo_role.agents_only
-
-
-def ensure_habilitations(session: DbSession) -> int:
-    """Give the demo accounts their habilitations; returns how many were missing."""
-    added = 0
-    for email, service_code, role_code, siret, via, on_behalf_of, delegated_by, days in DEMO_HABILITATIONS:
-        account = session.scalar(select(Account).where(Account.email == email))
-        role = session.scalar(select(Role).join(Service).where(Service.code == service_code, Role.code == role_code))
-        if account is None or role is None:
-            continue
-        found = session.scalar(
-            select(Habilitation).where(
-                Habilitation.account_id == account.id, Habilitation.role_id == role.id, Habilitation.siret == siret
-            )
-        )
-        if found is None:
-            expires_at = utcnow() + timedelta(days=days) if days else None
-            session.add(
-                Habilitation(
-                    account=account,
-                    role=role,
-                    siret=siret,
-                    granted_via=via,
-                    on_behalf_of_siret=on_behalf_of,
-                    delegated_by=delegated_by,
-                    expires_at=expires_at,
-                )
-            )
-            added += 1
-    session.commit()
-    return added

@@ -112,7 +112,7 @@ def test_a_visitor_sees_the_three_steps_and_both_ways_in(client: webtest.TestApp
     assert heading is not None and heading.get_text(strip=True) == "J'ai reçu une clé d'activation - SOFI"
     assert "gestionnaire de SOFI pour votre établissement (rôle « Gestionnaire de l'autosaisie »)" in text(page)
     steps = [item.get_text(strip=True) for item in soup(page).select("#etapes li")]
-    assert steps == list(messages.ACTIVATION_KEY_STEPS)
+    assert steps == list(messages.ACTIVATION_CODE_STEPS)
     assert "adresse électronique professionnelle" in steps[0]
     assert "lien reçu par courriel" in steps[1]
     assert "SIRET" in steps[2] and "clé d'activation reçue par courrier" in steps[2]

@@ -8,14 +8,14 @@ from werkzeug.wrappers import Response
 from idp import messages
 from idp.auth import client_ip, current_account, current_session, login_required
 from idp.extensions import db
-from idp.forms.account import ChangeEmailForm, ChangePasswordForm, CoordonneesForm
-from idp.forms.activation import ActivateForm
+from idp.forms.confirm import ConfirmForm
+from idp.forms.my_account import ChangeEmailForm, ChangePasswordForm, CoordonneesForm
 from idp.models import Account, Civilite, LinkPurpose
-from idp.services import links, profile
+from idp.services import links, my_account
 from idp.views.links import refused_link
 from shared.web import render_error
 
-bp = Blueprint("account", __name__, url_prefix="/mon-compte")
+bp = Blueprint("my_account", __name__, url_prefix="/mon-compte")
 
 
 def _account() -> Account:
@@ -40,7 +40,7 @@ def _page(status: int = 200, **forms: Any) -> tuple[str, int]:
     forms.setdefault("password_form", ChangePasswordForm())
     forms.setdefault("email_form", ChangeEmailForm())
     has_errors = any(form.errors for form in forms.values())
-    return render_template("account/index.html", account=account, form_has_errors=has_errors, **forms), status
+    return render_template("my_account/index.html", account=account, form_has_errors=has_errors, **forms), status
 
 
 @bp.get("")
@@ -55,10 +55,10 @@ def coordonnees() -> Response | tuple[str, int]:
     form = CoordonneesForm()
     if not form.validate_on_submit():
         return _page(422, coordonnees_form=form)
-    data = profile.Coordonnees(Civilite(form.civilite.data), form.nom.data, form.prenom.data, form.telephone.data)
-    profile.update_coordonnees(db.session, _account(), data, client_ip())
+    data = my_account.Coordonnees(Civilite(form.civilite.data), form.nom.data, form.prenom.data, form.telephone.data)
+    my_account.update_coordonnees(db.session, _account(), data, client_ip())
     flash(messages.PROFILE_UPDATED, "success")
-    return redirect(url_for("account.index"))
+    return redirect(url_for("my_account.index"))
 
 
 @bp.post("/mot-de-passe")
@@ -68,14 +68,14 @@ def change_password() -> Response | tuple[str, int]:
     form.account_email = _account().email
     if form.validate_on_submit():
         try:
-            profile.change_password(
+            my_account.change_password(
                 db.session, _account(), form.current.data, form.password.data, current_session(), client_ip()
             )
-        except profile.WrongPassword:
+        except my_account.WrongPassword:
             form.current.errors = [messages.CURRENT_PASSWORD_WRONG]
         else:
             flash(messages.PASSWORD_CHANGED, "success")
-            return redirect(url_for("account.index"))
+            return redirect(url_for("my_account.index"))
     return _page(422, password_form=form)
 
 
@@ -85,14 +85,14 @@ def change_email() -> Response | tuple[str, int]:
     form = ChangeEmailForm()
     if form.validate_on_submit():
         try:
-            profile.request_email_change(db.session, _account(), form.current.data, form.email.data, client_ip())
-        except profile.WrongPassword:
+            my_account.request_email_change(db.session, _account(), form.current.data, form.email.data, client_ip())
+        except my_account.WrongPassword:
             form.current.errors = [messages.CURRENT_PASSWORD_WRONG]
-        except profile.SameEmail:
+        except my_account.SameEmail:
             form.email.errors = [messages.EMAIL_SAME]
         else:
             flash(messages.EMAIL_CHANGE_SENT.format(email=form.email.data), "info")
-            return redirect(url_for("account.index"))
+            return redirect(url_for("my_account.index"))
     return _page(422, email_form=form)
 
 
@@ -102,16 +102,16 @@ def show_email_confirmation(token: str) -> str | tuple[str, int]:
         link = links.check_link(db.session, token, LinkPurpose.EMAIL_CHANGE)
     except links.LinkError as error:
         return refused_link(error, "email_change")
-    return render_template("account/confirm_email.html", form=ActivateForm(), new_email=link.new_email)
+    return render_template("my_account/confirm_email.html", form=ConfirmForm(), new_email=link.new_email)
 
 
 @bp.post("/adresse-electronique/<token>")
 def confirm_email(token: str) -> Response | tuple[str, int]:
-    if not ActivateForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         return render_error(400)
     try:
-        profile.confirm_email_change(db.session, token, client_ip())
+        my_account.confirm_email_change(db.session, token, client_ip())
     except links.LinkError as error:
         return refused_link(error, "email_change")
     flash(messages.EMAIL_CHANGED, "success")
-    return redirect(url_for("account.index") if current_account() else url_for("login.login"))
+    return redirect(url_for("my_account.index") if current_account() else url_for("login.login"))

@@ -20,7 +20,6 @@ from idp.models import (
     AccessRequest,
     AccessRequestStatus,
     Account,
-    AccountStatus,
     ActivationCode,
     AuditEventType,
     Civilite,
@@ -30,6 +29,7 @@ from idp.models import (
     Service,
 )
 from idp.services import activation_codes, audit
+from idp.services.accounts import SignUp, find_account_by_email, new_account
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -111,6 +111,10 @@ def ascii_slug(value: str) -> str:
     return plain.lower().replace(" ", "-").replace("'", "")
 
 
+def _service(session: DbSession, code: str) -> Service | None:
+    return session.scalar(select(Service).where(Service.code == code))
+
+
 def people(company: DemoCompany) -> Iterator[tuple[str, Civilite, str, str, str]]:
     """(e-mail, civilité, nom, prénom, SIRET) of the company's people, always the same ones in the same order."""
     for index in range(PEOPLE_PER_COMPANY):
@@ -125,18 +129,9 @@ def ensure_people(session: DbSession, company: DemoCompany, password_hash: str) 
     """The company's people (created when missing, active with the demo password), and how many were created."""
     accounts, created = [], 0
     for email, civilite, nom, prenom, siret in people(company):
-        account = session.scalar(select(Account).where(Account.email == email))
+        account = find_account_by_email(session, email)
         if account is None:
-            account = Account(
-                email=email,
-                password_hash=password_hash,
-                civilite=civilite,
-                nom=nom,
-                prenom=prenom,
-                siret=siret,
-                status=AccountStatus.ACTIVE,
-                activated_at=utcnow(),
-            )
+            account = new_account(SignUp(siret, email, password_hash, civilite, nom, prenom, None), active=True)
             session.add(account)
             created += 1
         accounts.append(account)
@@ -146,8 +141,7 @@ def ensure_people(session: DbSession, company: DemoCompany, password_hash: str) 
 
 def ensure_staffing(session: DbSession, staffing: DemoStaffing, accounts: list[Account]) -> tuple[int, int]:
     """Roles on the service for the company's people, then the access requests; returns what was added."""
-    service = session.scalar(select(Service).where(Service.code == staffing.service))
-    manager = session.scalar(select(Account).where(Account.email == staffing.gestionnaire))
+    service, manager = _service(session, staffing.service), find_account_by_email(session, staffing.gestionnaire)
     if service is None or manager is None:
         return 0, 0
     roles = {role.code: role for role in service.roles}
@@ -253,7 +247,7 @@ def load(session: DbSession, password_hash: str) -> None:
             companies[company.domain], created = ensure_people(session, company, password_hash)
             click.echo(f"  {company.domain} : {len(companies[company.domain])} personnes ({created} ajoutée(s))")
         added, requests = ensure_staffing(session, staffing, companies[company.domain])
-        service = session.scalar(select(Service).where(Service.code == staffing.service))
+        service = _service(session, staffing.service)
         siren = company.sirets[0][:9]
         name = session.get(Company, siren)
         pending = session.scalar(
@@ -277,7 +271,7 @@ def _echo_codes(session: DbSession) -> None:
         "avec ines.comptable@cabinet-demo.example, puis « Ajouter une démarche » › « Saisir le code d'activation »."
     )
     for staffing in DEMO_STAFFING:
-        service = session.scalar(select(Service).where(Service.code == staffing.service))
+        service = _service(session, staffing.service)
         if service is None:
             continue
         code = ensure_activation_code(session, service)

@@ -3,6 +3,7 @@
 from idp.models.access_request import AccessRequest, AccessRequestStatus, ActivationCode
 from idp.models.account import Account, AccountStatus, Civilite
 from idp.models.audit import AuditEvent, AuditEventType
+from idp.models.backchannel_logout import BackchannelLogout
 from idp.models.delegation import DelegationInvitation, InvitationStatus
 from idp.models.establishment import Company, Establishment
 from idp.models.link import LinkPurpose, OneTimeLink
@@ -29,6 +30,7 @@ __all__ = [
     "AuditEvent",
     "AuditEventType",
     "AuthorizationCode",
+    "BackchannelLogout",
     "Civilite",
     "Company",
     "Consent",

@@ -1,5 +1,6 @@
 """Helpers for tests that run the IdP and relying parties together over loopback HTTP."""
 
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,8 @@ from tests.live_server import serve
 def rp_test_config(code: str, idp_url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
+        # Its own empty database (the sessions ended by back-channel logout): nothing left by another test.
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tempfile.mkdtemp(prefix=f'mesdemarches-{code}-')}/{code}.sqlite3",
         "PROPAGATE_UNEXPECTED_ERRORS": True,  # a bug fails the test instead of showing the 500 page
         "SECRET_KEY": f"test-{code}-key",
         "RP_ISSUER": idp_url,

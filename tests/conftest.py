@@ -14,7 +14,6 @@ from idp.oidc.keys import forget_signing_key
 from tests.mail_server import MailServer
 from tests.postgres_cluster import free_port, postgres_cluster
 
-
 # SOFFi and Mon Activité Formation keep what back-channel logout needs in their own database, an SQLite file under
 # instance/ by default: the suite's go to a temporary folder, never to the repository's instance/.
 SERVICES_DATABASES = Path(tempfile.mkdtemp(prefix="mesdemarches-services-"))

@@ -84,6 +84,11 @@ class Store:
                 self._own = _own_engine(current_app.config["SQLALCHEMY_DATABASE_URI"])
             return self._own
 
+    def dispose(self) -> None:
+        """Close the connections of its own engine (tests, and a worker shutting down)."""
+        if self._own is not None:
+            self._own.dispose()
+
 
 def _own_engine(url: str) -> Engine:
     parsed = make_url(url)

@@ -40,8 +40,8 @@ def serve_relying_party(
     config: dict[str, Any] | None = None,
 ) -> Iterator[tuple[Flask, str]]:
     """A relying party served on a free loopback port, registered at the IdP (running in this process,
-    whose app context the caller holds) as a client of service `code`, with that port's URIs. `config`:
-    more settings (SOFI's database)."""
+    whose app context the caller holds) as a client of service `code`, with that port's URIs (its back-channel
+    logout endpoint included, as the demo registers the services). `config`: more settings (SOFI's database)."""
     app = create_app(rp_test_config(code, idp_url) | (config or {}))
     if setup is not None:
         setup(app)
@@ -53,6 +53,7 @@ def serve_relying_party(
             [f"{url}/"],
             client_id=client_id or code,
             first_party=first_party,
+            backchannel_logout_uri=f"{url}/backchannel-logout",
         )
         app.config.update(RP_PUBLIC_URL=url, RP_CLIENT_ID=client.client_id, RP_CLIENT_SECRET=secret)
         yield app, url

@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from idp import messages
 from idp.extensions import db
-from idp.models import Account, UserSession
-from idp.services import sessions
-from idp.services.tokens import hand_over_session_tokens, revoke_session_tokens
+from idp.models import Account, OAuthToken, UserSession
+from idp.services import backchannel_logout, sessions
+from idp.services.tokens import hand_over_session_tokens, revoke_where
 from shared.oidc_client.access import safe_next
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -67,20 +67,28 @@ def log_in(account: Account) -> None:
     # Flask-WTF keeps this request's CSRF token in g: a form on this response (the consent page of a
     # service) must carry a token of the new session, not of the one just cleared.
     g.pop("csrf_token", None)
-    session["sid"], g.user_session = sessions.start_session(db.session, account, client_ip())
+    same_person = previous is not None and previous.account_id == account.id
+    sid = previous.sid if previous is not None and same_person else None
+    session["sid"], g.user_session = sessions.start_session(db.session, account, client_ip(), sid)
     session.permanent = False
     if previous is not None:
+        if not same_person:  # someone else logs in in this browser: the previous person's services log them out
+            backchannel_logout.end_login_session(db.session, previous)
         # A logout must still end what services obtained before a re-login (prompt=login, max_age).
         hand_over_session_tokens(db.session, previous, account.id, g.user_session.id)
 
 
-def log_out() -> None:
-    """End the login session and what relying parties obtained through it."""
+def log_out(initiator: str | None = None) -> None:
+    """End the login session and what relying parties obtained through it; the services used through it but
+    `initiator` (the client asking for this logout) are told to end theirs (back-channel logout), in the same
+    transaction."""
     token = session.get("sid")
     if token:
-        ended = sessions.end_session(db.session, token)
+        ended = sessions.end_session(db.session, token, commit=False)
         if ended is not None:
-            revoke_session_tokens(db.session, ended.id)
+            backchannel_logout.end_login_session(db.session, ended, initiator)
+            revoke_where(db.session, OAuthToken.user_session_id == ended.id, commit=False)
+        db.session.commit()
     session.clear()
 
 

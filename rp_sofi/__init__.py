@@ -20,11 +20,11 @@ MENU = (
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = relying_party.create_relying_party(__name__, SERVICE, config)
-    Path(app.instance_path).mkdir(exist_ok=True)
-
     from rp_sofi.extensions import db, migrate
 
+    # The sessions ended by Mes démarches (back-channel logout) are kept in SOFI's own database.
+    app = relying_party.create_relying_party(__name__, SERVICE, config, engine=lambda: db.engine)
+    Path(app.instance_path).mkdir(exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 

@@ -7,10 +7,15 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from shared.db import NAMING_CONVENTION
+from shared.oidc_client import ended_sessions
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# The tables of back-channel logout (owned by shared.oidc_client), created by SOFI's migrations.
+ended_sessions.add_to(Base.metadata)
 
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})

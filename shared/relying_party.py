@@ -2,12 +2,14 @@
 and the home page that shows who is logged in, until each service's own pages replace it."""
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, render_template
+from sqlalchemy import Engine
 
 from shared.config import base_settings, check_production
 from shared.oidc_client import init_rp
@@ -42,7 +44,8 @@ def public_url(code: str, port: int) -> str:
 
 def rp_settings(instance_path: str, service: ServiceInfo) -> dict[str, Any]:
     prefix = service.code.upper()
-    # Each service has its own database (<CODE>_DATABASE_URL): DATABASE_URL is the identity provider's.
+    # Each service has its own database (<CODE>_DATABASE_URL): DATABASE_URL is the identity provider's. Those without
+    # tables of their own keep there what back-channel logout needs (shared.oidc_client.ended_sessions).
     values = base_settings(
         instance_path, f"{service.code}.sqlite3", f"{service.code}_session", database_env=f"{prefix}_DATABASE_URL"
     )
@@ -58,18 +61,26 @@ def rp_settings(instance_path: str, service: ServiceInfo) -> dict[str, Any]:
         RP_CLIENT_SECRET=secret,
         RP_CLIENT_SECRET_IS_DEFAULT=is_default,
         RP_PUBLIC_URL=public_url(service.code, service.port),
+        # A service's session lasts no longer than a Mes démarches one (SESSION_ABSOLUTE_HOURS, as the provider's).
+        RP_SESSION_LIFETIME=timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))),
     )
     return values
 
 
-def create_relying_party(import_name: str, service: ServiceInfo, config: dict[str, Any] | None = None) -> Flask:
-    """A service's app: settings, DSFR layout, French error pages, sign-in through Mes démarches."""
+def create_relying_party(
+    import_name: str,
+    service: ServiceInfo,
+    config: dict[str, Any] | None = None,
+    engine: Callable[[], Engine] | None = None,
+) -> Flask:
+    """A service's app: settings, DSFR layout, French error pages, sign-in through Mes démarches. `engine`: the
+    service's own database, if it has one (with its migrations)."""
     app = Flask(import_name, instance_path=str(REPOSITORY / "instance"))
     app.config.update(rp_settings(app.instance_path, service))
     app.config.update(config or {})
     check_production(app.config)
     init_common(app)
-    init_rp(app, service_code=service.code, roles=service.roles)
+    init_rp(app, service_code=service.code, roles=service.roles, engine=engine)
 
     @app.context_processor
     def inject_service() -> dict[str, Any]:

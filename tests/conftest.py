@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: the database (SQLite or PostgreSQL), a real SMTP server, the app."""
 
+import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,12 @@ from flask_migrate import upgrade
 from idp.oidc.keys import forget_signing_key
 from tests.mail_server import MailServer
 from tests.postgres_cluster import free_port, postgres_cluster
+
+# SOFFi and Mon Activité Formation keep what back-channel logout needs in their own database, an SQLite file under
+# instance/ by default: the suite's go to a temporary folder, never to the repository's instance/.
+SERVICES_DATABASES = Path(tempfile.mkdtemp(prefix="mesdemarches-services-"))
+for _code in ("soffi", "bpf"):
+    os.environ.setdefault(f"{_code.upper()}_DATABASE_URL", f"sqlite:///{SERVICES_DATABASES / _code}.sqlite3")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -1,7 +1,6 @@
 """`flask --app idp clients …` (registering relying parties) and `flask --app idp keys rotate`."""
 
 import json
-from urllib.parse import urlsplit
 
 import click
 from flask.cli import AppGroup
@@ -19,14 +18,13 @@ keys_cli = AppGroup("keys", help="Clés de signature des jetons d'identité.")
 AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
 
 
-def _check_uri(uri: str) -> str:
-    parts = urlsplit(uri)
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
-    if parts.scheme not in ("https", "http") or (parts.scheme == "http" and not local) or not parts.netloc:
-        fail(f"adresse de retour invalide « {uri} » : https obligatoire (http seulement en local).")
-    if parts.fragment:
-        fail(f"une adresse de retour ne peut pas contenir de fragment (#) : « {uri} ».")
-    return uri
+def _check_uri(uri: str, kind: str = "de retour") -> str:
+    try:
+        return clients.check_uri(uri)
+    except clients.HasFragment:
+        fail(f"une adresse {kind} ne peut pas contenir de fragment (#) : « {uri} ».")
+    except clients.InvalidUri:
+        fail(f"adresse {kind} invalide « {uri} » : https obligatoire (http seulement en local).")
 
 
 @clients_cli.command("create")
@@ -35,6 +33,11 @@ def _check_uri(uri: str) -> str:
 @click.option("--service-name", default=None)
 @click.option("--redirect-uri", "redirect_uris", multiple=True, required=True)
 @click.option("--post-logout-redirect-uri", "post_logout_redirect_uris", multiple=True)
+@click.option(
+    "--backchannel-logout-uri",
+    default=None,
+    help="Adresse où le service reçoit les jetons de déconnexion (OpenID Connect Back-Channel Logout).",
+)
 @click.option("--auth-method", type=click.Choice(AUTH_METHODS), default="client_secret_basic")
 @click.option(
     "--jwks", "jwks_path", type=click.Path(exists=True, dir_okay=False), help="Clés publiques (private_key_jwt)."
@@ -49,6 +52,7 @@ def create(
     service_name: str | None,
     redirect_uris: tuple[str, ...],
     post_logout_redirect_uris: tuple[str, ...],
+    backchannel_logout_uri: str | None,
     auth_method: str,
     jwks_path: str | None,
     public: bool,
@@ -59,6 +63,8 @@ def create(
     """Enregistrer un service client ; le secret n'est affiché qu'une fois."""
     uris = [_check_uri(uri) for uri in redirect_uris]
     logout_uris = [_check_uri(uri) for uri in post_logout_redirect_uris]
+    if backchannel_logout_uri is not None:
+        _check_uri(backchannel_logout_uri, "de déconnexion")
     jwks = None
     if auth_method == "private_key_jwt":
         if not jwks_path:
@@ -68,8 +74,9 @@ def create(
     if client_id and db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id)):
         fail(f"le client « {client_id} » existe déjà.")
     client, secret = clients.register_client(
-        name, service_code, uris, logout_uris, auth_method, public, jwks, not third_party, client_id, service_name
-    )
+        name, service_code, uris, logout_uris, auth_method, public, jwks, not third_party, client_id, service_name,
+        backchannel_logout_uri,
+    )  # fmt: skip
     if as_json:
         click.echo(json.dumps({"client_id": client.client_id, "client_secret": secret}))
     else:
@@ -88,6 +95,7 @@ def list_clients(as_json: bool) -> None:
             "name": c.name,
             "service": c.service.code,
             "redirect_uris": c.redirect_uris,
+            "backchannel_logout_uri": c.backchannel_logout_uri,
             "auth_method": c.token_endpoint_auth_method,
             "disabled": c.disabled_at is not None,
         }

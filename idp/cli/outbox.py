@@ -1,4 +1,5 @@
-"""`flask --app idp outbox send|work`: the e-mail worker."""
+"""`flask --app idp outbox send|work`: the worker of the outboxes — e-mails, and back-channel logout notices to the
+services."""
 
 import time
 
@@ -8,28 +9,34 @@ from flask.cli import AppGroup
 
 from idp.extensions import db
 from idp.models import OutboxMessage
+from idp.services import backchannel_logout
 from shared.outbox import deliver_due
 
-outbox_cli = AppGroup("outbox", help="Envoi des e-mails en attente.")
+outbox_cli = AppGroup("outbox", help="Envoi des e-mails et des avis de déconnexion en attente.")
+
+DONE = "{mails} e-mail(s) envoyé(s), {logouts} avis de déconnexion transmis aux services."
 
 
 @outbox_cli.command("send")
 def send() -> None:
-    """Envoyer une fois les e-mails dus."""
-    click.echo(f"{_deliver()} e-mail(s) envoyé(s).")
+    """Envoyer une fois les e-mails et les avis de déconnexion dus."""
+    mails, logouts = _deliver()
+    click.echo(DONE.format(mails=mails, logouts=logouts))
 
 
 @outbox_cli.command("work")
 @click.option("--interval", default=1.0, help="Secondes entre deux passages.")
 def work(interval: float) -> None:
-    """Envoyer les e-mails en continu (le processus d'envoi des e-mails)."""
-    click.echo("Envoi des e-mails en attente… (Ctrl-C pour arrêter)")
+    """Envoyer en continu (le processus d'envoi des e-mails et des avis de déconnexion)."""
+    click.echo("Envoi des e-mails et des avis de déconnexion en attente… (Ctrl-C pour arrêter)")
     while True:
         _deliver()
         db.session.remove()
         time.sleep(interval)
 
 
-def _deliver() -> int:
+def _deliver() -> tuple[int, int]:
     config = current_app.config
-    return deliver_due(db.session, OutboxMessage, config["SMTP_HOST"], config["SMTP_PORT"], config["MAIL_SENDER"])
+    mails = deliver_due(db.session, OutboxMessage, config["SMTP_HOST"], config["SMTP_PORT"], config["MAIL_SENDER"])
+    logouts = backchannel_logout.deliver_due(db.session, config["PUBLIC_URL"])
+    return mails, logouts.sent

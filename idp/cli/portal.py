@@ -172,7 +172,9 @@ def _describe(request: AccessRequest, history: list[AuditEvent]) -> str:
     return "\n".join(lines) + "\n"
 
 
-REMINDERS_DONE = "{sent} rappel(s) d'échéance envoyé(s)"
+REMINDERS_DONE = (
+    "{sent} rappel(s) d'échéance envoyé(s), {ended} habilitation(s) échue(s) : sessions des services fermées"
+)
 REMINDERS_LOOP = "Rappels d'échéance des habilitations toutes les {every} secondes… (Ctrl-C pour arrêter)"
 habilitations_cli = AppGroup("habilitations", help="Habilitations et délégations : rappels avant leur échéance.")
 
@@ -181,5 +183,11 @@ habilitations_cli = AppGroup("habilitations", help="Habilitations et délégatio
 @click.option("--every", type=click.IntRange(min=1), default=None, help="Recommencer toutes les N secondes.")
 def remind(every: int | None) -> None:
     """Rappels 30 et 7 jours avant la fin d'une habilitation ou d'une délégation, au titulaire et aux
-    gestionnaires : chaque rappel n'est envoyé qu'une fois, même lancé deux fois ou sur deux instances."""
-    repeat(every, REMINDERS_LOOP, lambda: REMINDERS_DONE.format(sent=expiry_reminders.send_reminders(db.session).sent))
+    gestionnaires : chaque rappel n'est envoyé qu'une fois, même lancé deux fois ou sur deux instances. Une fois
+    l'échéance passée, les sessions du titulaire dans les services concernés sont fermées (une fois)."""
+
+    def run() -> str:
+        sent = expiry_reminders.send_reminders(db.session).sent
+        return REMINDERS_DONE.format(sent=sent, ended=expiry_reminders.end_sessions(db.session))
+
+    repeat(every, REMINDERS_LOOP, run)

@@ -92,6 +92,7 @@ def ensure_service_client(session: DbSession, service: DemoService) -> OAuthClie
     describe_service(client.service, service, f"{base}/")
     client.redirect_uris = [f"{base}/callback"]
     client.post_logout_redirect_uris = [f"{base}/"]
+    client.backchannel_logout_uri = f"{base}/backchannel-logout"  # shared.oidc_client's endpoint
     client.client_secret_hash = tokens.digest(client_secret(service.code)[0])
     client.disabled_at = None
     session.commit()

@@ -4,6 +4,7 @@ from idp.models.access_request import AccessRequest, AccessRequestStatus
 from idp.models.account import Account, AccountStatus, Civilite
 from idp.models.activation_code import ActivationCode
 from idp.models.audit import AuditEvent, AuditEventType
+from idp.models.backchannel_logout import BackchannelLogout
 from idp.models.delegation import DelegationInvitation, InvitationStatus
 from idp.models.establishment import Company, Establishment
 from idp.models.habilitation import Habilitation
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "AuditEventType",
     "AuthorizationCode",
+    "BackchannelLogout",
     "Civilite",
     "Company",
     "Consent",

@@ -29,6 +29,8 @@ class OAuthClient(db.Model):  # type: ignore[name-defined]
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
     redirect_uris: Mapped[list[str]] = mapped_column(JSON, default=list)
     post_logout_redirect_uris: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # OpenID Connect Back-Channel Logout 1.0: where the provider POSTs a logout token (None: not supported).
+    backchannel_logout_uri: Mapped[str | None] = mapped_column(Text)
     # client_secret_basic, client_secret_post, private_key_jwt, or none for a public client
     token_endpoint_auth_method: Mapped[str] = mapped_column(String(40), default="client_secret_basic")
     jwks: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # public keys, for private_key_jwt

@@ -13,6 +13,9 @@ class UserSession(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The `sid` of ID and logout tokens: random and public, unlike the token. A new login of the same person in the
+    # same browser keeps it, so that relying parties still know the session by the sid they were given.
+    sid: Mapped[str | None] = mapped_column(String(32))
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -250,6 +250,10 @@ class OpenIDConnect(OpenIDCode):
         # After a refresh, auth_time is still the time the user actually logged in.
         origin = request.authorization_code or request.refresh_token
         found["auth_time"] = epoch(origin.auth_time)
+        # Back-Channel Logout 1.0 §2.1: the login session, as the logout token will name it.
+        sid = tokens.session_sid(db.session, origin.user_session_id)
+        if sid is not None:
+            found["sid"] = sid
         return found
 
     def generate_user_info(self, user: Account, scope: str) -> UserInfo:

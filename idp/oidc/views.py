@@ -62,7 +62,7 @@ def discovery() -> Response:
         ],
         introspection_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post", "private_key_jwt"],
         code_challenge_methods_supported=["S256"],
-        claims_supported=["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", *claims.SUPPORTED_CLAIMS],
+        claims_supported=["iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "sid", *claims.SUPPORTED_CLAIMS],
         claims_parameter_supported=True,
         request_parameter_supported=False,
         request_uri_parameter_supported=False,
@@ -72,6 +72,9 @@ def discovery() -> Response:
         claims_locales_supported=["fr-FR"],
         display_values_supported=["page"],
         userinfo_signing_alg_values_supported=[],
+        # OpenID Connect Back-Channel Logout 1.0: logout tokens (with `sid`) to each client's registered URI.
+        backchannel_logout_supported=True,
+        backchannel_logout_session_supported=True,
     )
 
 
@@ -208,7 +211,7 @@ def end_session() -> Any:
     if not same_person:
         return render_template("oidc/logout_confirm.html", form=ConfirmForm())
     if account is not None:
-        log_out()
+        log_out(initiator=ending.client.client_id if ending.client is not None else None)
     if ending.redirect_uri:
         return redirect(ending.redirect_uri)
     return render_template("oidc/logged_out.html")

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from idp.models import Account, AccountStatus, AuditEventType, Civilite, LinkPurpose
-from idp.services import audit, links, mails
+from idp.services import audit, backchannel_logout, links, mails
 from idp.services.sessions import end_other_sessions
 from shared.clock import utcnow
 from shared.db import DbSession
@@ -125,11 +125,13 @@ def create_account(session: DbSession, data: SignUp, active: bool = False, send_
 
 
 def set_disabled(session: DbSession, account: Account, disabled: bool) -> None:
-    """An operator disables an account (it can no longer log in, its sessions end) or enables it again
-    (active if it was ever activated, else pending); audited either way."""
+    """An operator disables an account (it can no longer log in, its sessions end here and at the services it
+    used, its tokens are revoked) or enables it again (active if it was ever activated, else pending); audited
+    either way."""
     if disabled:
         account.status = AccountStatus.DISABLED
         end_other_sessions(session, account)
+        backchannel_logout.end_account_sessions(session, account, backchannel_logout.Reason.ACCOUNT_DISABLED)
     else:
         account.status = AccountStatus.ACTIVE if account.activated_at else AccountStatus.PENDING
     event = AuditEventType.DISABLED if disabled else AuditEventType.ENABLED

@@ -2,6 +2,7 @@
 
 import secrets
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -9,6 +10,33 @@ from idp.extensions import db
 from idp.models import OAuthClient, OAuthToken, Service
 from idp.services import tokens
 from shared.clock import utcnow
+
+
+class InvalidUri(ValueError):
+    """A client URI (redirect, post-logout, back-channel logout) the provider will not send to."""
+
+
+class NotHttps(InvalidUri):
+    """Neither https, nor http on the loopback (development)."""
+
+
+class HasFragment(InvalidUri):
+    pass
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def check_uri(uri: str) -> str:
+    """An absolute https URI without fragment (http only on the loopback, for development); InvalidUri otherwise.
+    Redirect URIs are then compared as exact strings, and the back-channel logout URI is POSTed to as it is."""
+    parts = urlsplit(uri)
+    local = parts.hostname in LOOPBACK
+    if parts.scheme not in ("https", "http") or (parts.scheme == "http" and not local) or not parts.netloc:
+        raise NotHttps(uri)
+    if parts.fragment:
+        raise HasFragment(uri)
+    return uri
 
 
 def _service(code: str, name: str | None) -> Service:
@@ -31,8 +59,12 @@ def register_client(
     first_party: bool = True,
     client_id: str | None = None,
     service_name: str | None = None,
+    backchannel_logout_uri: str | None = None,
 ) -> tuple[OAuthClient, str | None]:
-    """Create a client; returns it with its secret, shown this once (only its hash is kept)."""
+    """Create a client; returns it with its secret, shown this once (only its hash is kept). The back-channel
+    logout URI is checked (InvalidUri), the others are the caller's to check."""
+    if backchannel_logout_uri is not None:
+        check_uri(backchannel_logout_uri)
     secret = None if public or auth_method == "private_key_jwt" else secrets.token_urlsafe(32)
     client = OAuthClient(
         client_id=client_id or secrets.token_hex(16),  # hex: an id starting with '-' would read as an option
@@ -44,6 +76,7 @@ def register_client(
         token_endpoint_auth_method="none" if public else auth_method,
         jwks=jwks,
         first_party=first_party,
+        backchannel_logout_uri=backchannel_logout_uri,
     )
     db.session.add(client)
     db.session.commit()

@@ -31,7 +31,7 @@ from idp.models import (
     Role,
     Service,
 )
-from idp.services import audit, habilitations, mails
+from idp.services import audit, backchannel_logout, habilitations, mails
 from idp.services.accounts import find_account_by_email, normalize_email
 from shared.clock import utcnow
 from shared.db import DbSession
@@ -374,6 +374,8 @@ def renounce(session: DbSession, account: Account, habilitation_id: int, ip: str
     delegator = session.get(Account, habilitation.granted_by_id) if habilitation.granted_by_id else None
     if delegator is not None and delegator.is_active:
         mails.send_delegation_renounced(session, habilitation, service.name, delegator)
+    revoked = backchannel_logout.Reason.HABILITATION_REVOKED
+    backchannel_logout.end_service_sessions(session, account, service.id, revoked)
     session.commit()
     return client
 
@@ -459,5 +461,6 @@ def hand_over(
     for manager in habilitations.gestionnaires(session, service, current.company_siren):
         mails.send_delegation_handed_over(session, handed, holder, manager)
     mails.send_habilitation_granted(session, handed)
+    backchannel_logout.end_service_sessions(session, holder, service.id, backchannel_logout.Reason.HABILITATION_REVOKED)
     session.commit()
     return handed

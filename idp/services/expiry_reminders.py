@@ -4,6 +4,10 @@ gestionnaires of the company it belongs to (who may extend it in one click from 
 The scheduled job (`flask --app idp habilitations remind`) is idempotent: each reminder is recorded under a
 primary key (habilitation, days) in the transaction that queues its e-mails, so a second run — even at the
 same moment on another instance — sends nothing twice.
+
+The end itself is recorded the same way (days_before = 0) by `end_sessions`: once a habilitation has ended, the
+person's sessions at the service's clients end too (back-channel logout), once. The claims never carry an ended
+habilitation whatever this job does; it only closes the sessions opened while it was active.
 """
 
 from dataclasses import dataclass
@@ -13,10 +17,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from idp.models import ExpiryReminder, Habilitation, Role
-from idp.services import habilitations, mails
+from idp.services import backchannel_logout, habilitations, mails
 from shared.clock import utcnow
 from shared.db import DbSession
 
+AT_THE_END = 0  # days_before of the record that says the sessions were ended
+# Habilitations ended longer ago than this are not swept (after the first deployment): every refresh token and
+# every session of our services has died since.
+END_SWEEP_WINDOW = timedelta(days=1)
 REMINDER_DAYS = (30, 7)  # the earliest first: a habilitation granted 10 days before its end gets the 7-day one only
 
 
@@ -72,3 +80,41 @@ def send_reminders(session: DbSession, now: datetime | None = None) -> Reminders
         for habilitation_id in _due(session, days, closer, now):
             sent += _remind(session, habilitation_id, days)
     return Reminders(sent)
+
+
+def _ended(session: DbSession, now: datetime) -> list[int]:
+    """Habilitations that ended on their date (not revoked: a revocation ends the sessions itself) and whose end
+    has not been dealt with."""
+    ends = Habilitation.expires_at
+    query = select(Habilitation.id).where(
+        Habilitation.revoked_at.is_(None),
+        ends.is_not(None),
+        ends <= now,
+        ends > now - END_SWEEP_WINDOW,
+        ~exists().where(ExpiryReminder.habilitation_id == Habilitation.id, ExpiryReminder.days_before == AT_THE_END),
+    )
+    return list(session.scalars(query.order_by(Habilitation.id)))
+
+
+def _end(session: DbSession, habilitation_id: int) -> bool:
+    """Record the end and queue the logout notices in one transaction; False when another run was first."""
+    session.add(ExpiryReminder(habilitation_id=habilitation_id, days_before=AT_THE_END))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    habilitation = session.get(Habilitation, habilitation_id)
+    assert habilitation is not None
+    backchannel_logout.end_service_sessions(
+        session, habilitation.account, habilitation.role.service_id, backchannel_logout.Reason.HABILITATION_ENDED
+    )
+    session.commit()
+    return True
+
+
+def end_sessions(session: DbSession, now: datetime | None = None) -> int:
+    """Ended habilitations and delegations: the holder's sessions at the service end (once each). Returns how many
+    habilitations were dealt with."""
+    now = now or utcnow()
+    return sum(_end(session, habilitation_id) for habilitation_id in _ended(session, now))

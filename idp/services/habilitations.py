@@ -3,7 +3,9 @@
 Rules every function here enforces, whoever calls it:
 - a gestionnaire acts only within their company (SIREN) and service;
 - a company never loses its last gestionnaire for a service by a gestionnaire's action;
-- every change is audited (who, what, when, before/after) and e-mailed to the person concerned.
+- every change is audited (who, what, when, before/after) and e-mailed to the person concerned;
+- a change that takes a right away (revoked, changed) ends the person's sessions at the service's clients at once
+  (back-channel logout): the next login reads the new claims.
 """
 
 from collections.abc import Sequence
@@ -14,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import QueryableAttribute
 
 from idp.models import Account, AccountStatus, AuditEventType, Establishment, Habilitation, Role, Service
-from idp.services import audit, mails
+from idp.services import audit, backchannel_logout, mails
 from idp.services.accounts import find_account_by_email
 from shared.clock import utcnow
 from shared.db import DbSession
@@ -333,6 +335,9 @@ def change_habilitation(
             after=after,
         )
         mails.send_habilitation_changed(session, habilitation, actor)
+        backchannel_logout.end_service_sessions(
+            session, habilitation.account, service.id, backchannel_logout.Reason.HABILITATION_CHANGED
+        )
     session.commit()
     return habilitation
 
@@ -353,4 +358,7 @@ def revoke_habilitation(session: DbSession, actor: Account, habilitation: Habili
         before=_describe(habilitation),
     )
     mails.send_habilitation_revoked(session, habilitation, actor)
+    backchannel_logout.end_service_sessions(
+        session, habilitation.account, habilitation.role.service_id, backchannel_logout.Reason.HABILITATION_REVOKED
+    )
     session.commit()

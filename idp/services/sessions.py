@@ -26,11 +26,26 @@ def _hash(token: str) -> str:
 INSERT_SESSION = insert(UserSession.__table__).returning(UserSession.__table__.c.id)
 
 
-def start_session(session: DbSession, account: Account, ip: str | None) -> tuple[str, UserSession]:
+def new_sid() -> str:
+    """A login session's public identifier (the `sid` of ID and logout tokens): random, unrelated to its token."""
+    return secrets.token_urlsafe(16)
+
+
+def start_session(
+    session: DbSession, account: Account, ip: str | None, sid: str | None = None
+) -> tuple[str, UserSession]:
     """A new login session, in the caller's transaction (the caller commits): its token, and the session
-    as the rest of the request sees it, built from what was written rather than read back."""
+    as the rest of the request sees it, built from what was written rather than read back. `sid`: the public
+    identifier of the session it follows (the same person logging in again in the same browser)."""
     token, now = secrets.token_urlsafe(32), utcnow()
-    values = {"token_hash": _hash(token), "account_id": account.id, "ip": ip, "created_at": now, "last_seen_at": now}
+    values = {
+        "token_hash": _hash(token),
+        "sid": sid or new_sid(),
+        "account_id": account.id,
+        "ip": ip,
+        "created_at": now,
+        "last_seen_at": now,
+    }
     session_id: int = session.execute(INSERT_SESSION, values).scalar_one()
     started = UserSession(id=session_id, **values)
     set_committed_value(started, "account", account)
@@ -62,11 +77,12 @@ def load_session(session: DbSession, token: str, idle: timedelta, absolute: time
     return user_session
 
 
-def end_session(session: DbSession, token: str) -> UserSession | None:
+def end_session(session: DbSession, token: str, commit: bool = True) -> UserSession | None:
     user_session = session.scalar(select(UserSession).where(UserSession.token_hash == _hash(token)))
     if user_session is not None and user_session.ended_at is None:
         user_session.ended_at = utcnow()
-        session.commit()
+        if commit:
+            session.commit()
     return user_session
 
 

@@ -96,6 +96,16 @@ def live_session_account(session: DbSession, user_session_id: int | None) -> Acc
     return session.scalar(LIVE_SESSION_ACCOUNT, {"user_session_id": user_session_id})
 
 
+SESSION_SID = select(UserSession.sid).where(UserSession.id == bindparam("user_session_id"))
+
+
+def session_sid(session: DbSession, user_session_id: int | None) -> str | None:
+    """The public `sid` of a login session (None for no session, or one opened before sids existed)."""
+    if user_session_id is None:
+        return None
+    return session.scalar(SESSION_SID, {"user_session_id": user_session_id})
+
+
 def save_tokens(session: DbSession, token: dict[str, Any], request: Any, origin: dict[str, Any]) -> None:
     """Store a new access/refresh token pair, in the caller's transaction. `origin` says where it
     comes from (code or previous token)."""

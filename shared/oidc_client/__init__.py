@@ -1,20 +1,26 @@
 """Relying-party side of OpenID Connect, shared by the ministry's services.
 
-`init_rp(app, service_code=…)` gives an app /connexion, /callback, /deconnexion and /etablissement against the
-identity provider named by its settings (RP_ISSUER, RP_CLIENT_ID, RP_CLIENT_SECRET, RP_PUBLIC_URL,
-RP_PORTAL_URL), and `current_user` and `current_establishment` in its templates. Access rules are in
-`access.py`, the user's establishments in `establishments.py`.
+`init_rp(app, service_code=…)` gives an app /connexion, /callback, /deconnexion, /etablissement and
+/backchannel-logout against the identity provider named by its settings (RP_ISSUER, RP_CLIENT_ID, RP_CLIENT_SECRET,
+RP_PUBLIC_URL, RP_PORTAL_URL, RP_SESSION_LIFETIME), and `current_user` and `current_establishment` in its templates.
+Access rules are in `access.py`, the user's establishments in `establishments.py`, the sessions the provider ended
+(back-channel logout) in `ended_sessions.py` — in the app's database: `engine` gives it, or the tables are created in
+SQLALCHEMY_DATABASE_URI.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, flash, redirect, request
+from sqlalchemy import Engine
 
 from shared.config import UnsafeConfiguration
-from shared.oidc_client import flow, messages
+from shared.oidc_client import ended_sessions, flow, messages
+
+DEFAULT_SESSION_LIFETIME = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -26,15 +32,24 @@ class RelyingParty:
         return self.roles.get(code, code)
 
 
-def init_rp(app: Flask, *, service_code: str, roles: Mapping[str, str] | None = None) -> None:
-    """Wire OpenID Connect sign-in and logout into a relying-party app."""
+def init_rp(
+    app: Flask,
+    *,
+    service_code: str,
+    roles: Mapping[str, str] | None = None,
+    engine: Callable[[], Engine] | None = None,
+) -> None:
+    """Wire OpenID Connect sign-in and logout into a relying-party app. `engine`: the app's own database, where its
+    migrations created the tables of `ended_sessions`."""
     # Imported by the factory (the conventions' rule for blueprints): the identity provider imports claims.py and
     # access.py from this package and must not load the relying party's views and their establishment store.
     from shared.oidc_client import access, establishments, views
 
     check_rp_settings(app.config)
+    app.config.setdefault("RP_SESSION_LIFETIME", DEFAULT_SESSION_LIFETIME)
     app.extensions["oidc_rp"] = RelyingParty(service_code, dict(roles or {}))
     flow.init_app(app)
+    ended_sessions.init_app(app, engine)
     app.register_blueprint(views.bp)
     establishments.init_app(app)
     app.before_request(_post_logout_landing)

@@ -1,11 +1,13 @@
 """Who is logged in on a relying party: `current_user()`, `login_required`. What they may do is in
 `roles.py` (`require_role(...)`, on the current establishment of `establishments.py`). Everything comes
 from the ID token received at the last login, kept in the signed session cookie; a relying party
-authorises from these claims alone."""
+authorises from these claims alone — as long as the session lasts (RP_SESSION_LIFETIME) and the provider
+has not ended it since (back-channel logout, `ended_sessions`)."""
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
@@ -13,12 +15,16 @@ from urllib.parse import urlencode, urlsplit
 from flask import current_app, g, redirect, request, session, url_for
 from werkzeug.urls import iri_to_uri
 
+from shared.clock import utcnow
+from shared.oidc_client import ended_sessions
 from shared.oidc_client.claims import ORGANISATIONS_CLAIM, HabilitationClaim, parse_habilitations
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 USER_KEY = "rp_user"
 ID_TOKEN_KEY = "rp_id_token"
+SID_KEY = "rp_sid"  # the provider's login session (ID token `sid`), which a logout token may name
+LOGIN_AT_KEY = "rp_login_at"  # when this session began (naive UTC, ISO 8601)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ def log_in(claims: dict[str, Any], id_token: str, service_code: str) -> User:
     session.clear()
     session[USER_KEY] = user.to_session()
     session[ID_TOKEN_KEY] = id_token
+    session[SID_KEY] = claims.get("sid") if isinstance(claims.get("sid"), str) else None
+    session[LOGIN_AT_KEY] = utcnow().isoformat()
     g.rp_user = user
     return user
 
@@ -91,8 +99,25 @@ def log_out() -> str | None:
 def current_user() -> User | None:
     if "rp_user" not in g:
         stored = session.get(USER_KEY)
-        g.rp_user = User.from_claims(stored) if isinstance(stored, dict) and stored.get("sub") else None
+        user = User.from_claims(stored) if isinstance(stored, dict) and stored.get("sub") else None
+        if user is not None and not _session_lives(user):
+            for key in (USER_KEY, ID_TOKEN_KEY, SID_KEY, LOGIN_AT_KEY):
+                session.pop(key, None)
+            user = None
+        g.rp_user = user
     return cast(User | None, g.rp_user)
+
+
+def _session_lives(user: User) -> bool:
+    """Not older than RP_SESSION_LIFETIME, and not ended by the provider since it began."""
+    try:
+        login_at = datetime.fromisoformat(str(session.get(LOGIN_AT_KEY)))
+    except ValueError:  # a cookie from before sessions had a start: log in again
+        return False
+    if utcnow() - login_at > current_app.config["RP_SESSION_LIFETIME"]:
+        return False
+    sid = session.get(SID_KEY)
+    return not ended_sessions.is_ended(user.sub, sid if isinstance(sid, str) else None, login_at)
 
 
 # Browsers drop tabs and line breaks anywhere in a URL and read a backslash as a slash: « /\t/evil » and

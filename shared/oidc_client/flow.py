@@ -98,7 +98,7 @@ def client() -> FlaskOAuth2App:
 
 
 @contextmanager
-def _provider_call() -> Iterator[None]:
+def provider_call() -> Iterator[None]:
     try:
         yield
     except (requests.RequestException, ValueError) as error:
@@ -106,7 +106,7 @@ def _provider_call() -> Iterator[None]:
         raise ProviderUnavailable() from error
 
 
-def _metadata(rp: FlaskOAuth2App) -> dict[str, Any]:
+def server_metadata(rp: FlaskOAuth2App) -> dict[str, Any]:
     """The provider's discovery document, refused unless it names the configured issuer (Discovery §4.3)."""
     metadata: dict[str, Any] = rp.load_server_metadata()
     if metadata.get("issuer") != current_app.config["RP_ISSUER"]:
@@ -118,8 +118,8 @@ def _metadata(rp: FlaskOAuth2App) -> dict[str, Any]:
 def authorization_url(redirect_uri: str, next_url: str | None, extra: Mapping[str, str]) -> str:
     """Where to send the browser to sign in; state, nonce and PKCE verifier stay in its session."""
     rp = client()
-    with _provider_call():
-        _metadata(rp)
+    with provider_call():
+        server_metadata(rp)
         found = rp.create_authorization_url(redirect_uri, **extra)
     rp.save_authorize_data(
         redirect_uri=redirect_uri,
@@ -159,8 +159,8 @@ def finish_login(args: Mapping[str, str]) -> Login:
         raise LoginRefused(args["error"])
     if started is None:
         raise StateMismatch()
-    with _provider_call():
-        metadata = _metadata(rp)
+    with provider_call():
+        metadata = server_metadata(rp)
         # RFC 9207: an answer signed by another issuer is a mix-up attack, not ours to redeem.
         if metadata.get("authorization_response_iss_parameter_supported") and args.get("iss") != metadata["issuer"]:
             raise StateMismatch()
@@ -197,8 +197,8 @@ def _verified_claims(rp: FlaskOAuth2App, token: dict[str, Any], nonce: str, issu
 def logout_redirect(id_token: str | None, post_logout_redirect_uri: str) -> Response:
     """RP-initiated logout at the provider, which comes back to us with the `state` kept here."""
     rp = client()
-    with _provider_call():
-        _metadata(rp)
+    with provider_call():
+        server_metadata(rp)
         return rp.logout_redirect(
             post_logout_redirect_uri=post_logout_redirect_uri,
             id_token_hint=id_token,

@@ -1,11 +1,12 @@
-"""/connexion, /callback and /deconnexion of a relying party."""
+"""/connexion, /callback, /deconnexion and /backchannel-logout of a relying party."""
 
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, redirect, render_template, request
 
-from shared.oidc_client import access, establishments, flow, messages
+from shared.oidc_client import access, backchannel, establishments, flow, messages
+from shared.web import csrf
 
 bp = Blueprint("oidc_client", __name__)
 
@@ -53,6 +54,33 @@ def logout() -> Any:
         return flow.logout_redirect(id_token, flow.post_logout_redirect_uri())
     except flow.LoginFailed as failure:
         return failure_page(failure)
+
+
+@bp.post("/backchannel-logout")
+@csrf.exempt  # a server-to-server call from the provider, authenticated by the logout token's signature
+def backchannel_logout() -> Response:
+    """OpenID Connect Back-Channel Logout 1.0 §2.8: 200 when the sessions are ended, 400 otherwise (no detail)."""
+    token = request.form.get("logout_token", "") if _small_form() else ""
+    try:
+        backchannel.receive(token)
+    except backchannel.InvalidLogoutToken as refusal:
+        current_app.logger.warning("Back-channel logout refused: %s", refusal)
+        response = jsonify(error="invalid_request")
+        response.status_code = 400
+    except flow.ProviderUnavailable:
+        response = jsonify(error="temporarily_unavailable")  # the provider retries later
+        response.status_code = 503
+    else:
+        response = Response(status=200)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _small_form() -> bool:
+    """A form of known, small length: the body is never read past backchannel.MAX_BODY."""
+    length = request.content_length
+    form = request.mimetype == "application/x-www-form-urlencoded"
+    return form and length is not None and length <= backchannel.MAX_BODY
 
 
 def failure_page(failure: flow.LoginFailed) -> tuple[str, int]:

@@ -1,5 +1,6 @@
 """Helpers for tests that run the IdP and relying parties together over loopback HTTP."""
 
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,8 @@ from tests.live_server import serve
 def rp_test_config(code: str, idp_url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
+        # Its own empty database (the sessions ended by back-channel logout): nothing left by another test.
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tempfile.mkdtemp(prefix=f'mesdemarches-{code}-')}/{code}.sqlite3",
         "PROPAGATE_UNEXPECTED_ERRORS": True,  # a bug fails the test instead of showing the 500 page
         "SECRET_KEY": f"test-{code}-key",
         "RP_ISSUER": idp_url,
@@ -37,8 +40,8 @@ def serve_relying_party(
     config: dict[str, Any] | None = None,
 ) -> Iterator[tuple[Flask, str]]:
     """A relying party served on a free loopback port, registered at the IdP (running in this process,
-    whose app context the caller holds) as a client of service `code`, with that port's URIs. `config`:
-    more settings (SOFI's database)."""
+    whose app context the caller holds) as a client of service `code`, with that port's URIs (its back-channel
+    logout endpoint included, as the demo registers the services). `config`: more settings (SOFI's database)."""
     app = create_app(rp_test_config(code, idp_url) | (config or {}))
     if setup is not None:
         setup(app)
@@ -50,6 +53,7 @@ def serve_relying_party(
             [f"{url}/"],
             client_id=client_id or code,
             first_party=first_party,
+            backchannel_logout_uri=f"{url}/backchannel-logout",
         )
         app.config.update(RP_PUBLIC_URL=url, RP_CLIENT_ID=client.client_id, RP_CLIENT_SECRET=secret)
         yield app, url

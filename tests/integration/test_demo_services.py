@@ -23,6 +23,9 @@ def test_demo_load_registers_the_three_services_once(idp_app: Flask) -> None:
         assert client is not None and client.service.code == package.SERVICE.code
         assert client.redirect_uris == [f"{settings['RP_PUBLIC_URL']}/callback"]
         assert client.post_logout_redirect_uris == [f"{settings['RP_PUBLIC_URL']}/"]
+        assert client.backchannel_logout_uri == f"{settings['RP_PUBLIC_URL']}/backchannel-logout"
+        served = package.create_app({"TESTING": True}).url_map.iter_rules()
+        assert "/backchannel-logout" in {rule.rule for rule in served}
         assert client.check_client_secret(settings["RP_CLIENT_SECRET"])
         # The roles the service knows are those the IdP grants, with the same labels.
         roles = db.session.scalars(select(Role).join(Service).where(Service.code == package.SERVICE.code))

@@ -13,7 +13,7 @@ from flask import Flask
 import rp_sofi
 from rp_sofi.extensions import db
 from shared.clock import in_paris, utcnow
-from shared.oidc_client.access import ID_TOKEN_KEY, USER_KEY
+from shared.oidc_client.access import ID_TOKEN_KEY, LOGIN_AT_KEY, USER_KEY
 from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.establishments import CURRENT_KEY
 from tests.conftest import empty_sofi_tables
@@ -81,7 +81,7 @@ def log_in(sofi_app: Flask, sofi: webtest.TestApp) -> LogIn:
             "habilitations": [claim.to_claim() for claim in claims],
         }
         first = claims[0].on_behalf_of_siret or claims[0].siret if claims else None
-        data = {USER_KEY: user, ID_TOKEN_KEY: "id-token", CURRENT_KEY: first}
+        data = {USER_KEY: user, ID_TOKEN_KEY: "id-token", LOGIN_AT_KEY: utcnow().isoformat(), CURRENT_KEY: first}
         serializer = sofi_app.session_interface.get_signing_serializer(sofi_app)  # type: ignore[attr-defined]
         sofi.set_cookie(sofi_app.config["SESSION_COOKIE_NAME"], serializer.dumps(data))
 

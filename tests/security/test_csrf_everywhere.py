@@ -9,7 +9,9 @@ marked `acts` it does change the database or the session — so the refusal was 
 login, a wrong id or an empty form.
 
 A new state-changing route fails `test_every_state_changing_route_has_a_case` (and its own parametrized test) until
-a case below says how to reach it; a new `csrf.exempt` fails `test_the_csrf_exemptions_are_exactly_the_oauth_ones`.
+a case below says how to reach it; a new `csrf.exempt` fails `test_the_csrf_exemptions_are_exactly_the_oauth_ones`
+(the services' one exemption, the provider's back-channel logout call, is proved in
+tests/integration/test_backchannel_logout.py: only a logout token signed by the provider is acted on).
 """
 
 from collections.abc import Callable, Iterator
@@ -29,7 +31,7 @@ import rp_soffi
 import rp_sofi
 from idp import create_app as create_idp
 from shared.clock import in_paris, utcnow
-from shared.oidc_client.access import ID_TOKEN_KEY, USER_KEY
+from shared.oidc_client.access import ID_TOKEN_KEY, LOGIN_AT_KEY, USER_KEY
 from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.establishments import CURRENT_KEY
 from shared.web import CSRF_TEXT, csrf
@@ -85,6 +87,9 @@ OAUTH_EXEMPT = {
     "oidc.end_session": "RP-initiated logout: without a valid id_token_hint of the same person it only shows a "
     "confirmation whose form posts to the CSRF-protected /deconnexion",
 }
+# The services' one exemption: the provider's server-to-server call of Back-Channel Logout 1.0, which carries no
+# cookie and is authenticated by the logout token it posts (signature, aud, jti never seen before…).
+RP_EXEMPT = {"oidc_client.backchannel_logout": "a logout token signed by the provider (Back-Channel Logout 1.0 §2.5)"}
 
 
 # --- what was written: every row of every table, and the services' signed session ---------------------------------
@@ -593,7 +598,7 @@ def rp_log_in(app: Flask, browser: webtest.TestApp, service: str, held: list[tup
         "email": "claire.testeuse@exemple.fr",
         "habilitations": [claim.to_claim() for claim in claims],
     }
-    data = {USER_KEY: user, ID_TOKEN_KEY: "id-token", CURRENT_KEY: held[0][1]}
+    data = {USER_KEY: user, ID_TOKEN_KEY: "id-token", LOGIN_AT_KEY: utcnow().isoformat(), CURRENT_KEY: held[0][1]}
     serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
     browser.set_cookie(app.config["SESSION_COOKIE_NAME"], serializer.dumps(data))
 
@@ -857,7 +862,10 @@ def log_in_as(app: Flask, browser: webtest.TestApp, service: str, login: str) ->
 def test_sofi_route_refuses_a_request_without_a_valid_token(
     sofi_app: Flask, sofi: webtest.TestApp, endpoint, method, rule
 ):
-    assert not is_exempt(APPS["sofi"], endpoint), f"{endpoint} is csrf.exempt: no SOFI route may be"
+    if is_exempt(APPS["sofi"], endpoint):
+        assert endpoint in RP_EXEMPT, f"{endpoint} is csrf.exempt: no other SOFI route may be"
+        check_exempt_route(sofi, rule, lambda: sofi_state(sofi_app, sofi))
+        return
     case = SOFI_CASES.get(endpoint)
     if case is None:
         pytest.fail(f"{endpoint} ({method} {rule}) is new: add to SOFI_CASES how to reach it logged in, with its form")
@@ -891,14 +899,28 @@ def rp(request: pytest.FixtureRequest) -> Iterator[tuple[str, Flask]]:
 )
 def test_soffi_and_bpf_routes_refuse_a_request_without_a_valid_token(rp, endpoint, method, rule):
     code, service_app = rp
-    assert not is_exempt(service_app, endpoint), f"{endpoint} is csrf.exempt: no route of {code} may be"
+    browser = webtest.TestApp(FreshContext(service_app), extra_environ={"HTTP_HOST": "localhost"})
+    if is_exempt(service_app, endpoint):
+        assert endpoint in RP_EXEMPT, f"{endpoint} is csrf.exempt: no other route of {code} may be"
+        log_in_as(service_app, browser, code, "gestionnaire")
+        check_exempt_route(browser, rule, lambda: rp_session(service_app, browser))
+        return
     case = RP_CASES.get(endpoint)
     if case is None:
         pytest.fail(f"{endpoint} ({method} {rule}) is new: add to RP_CASES how to reach it logged in, with its form")
-    browser = webtest.TestApp(FreshContext(service_app), extra_environ={"HTTP_HOST": "localhost"})
     log_in_as(service_app, browser, code, case.login)
     path, fields = case.prepare(browser)
     check_route(service_app, browser, method, path, fields, lambda: rp_session(service_app, browser), case.acts)
+
+
+def check_exempt_route(browser: webtest.TestApp, path: str, state: Callable[[], Any]) -> None:
+    """The back-channel logout endpoint, posted to from the logged-in browser without a logout token: it answers
+    for itself (400, the standard error), and nothing is written."""
+    browser.get("/")  # the session cookie as the service itself writes it
+    before = state()
+    answer = browser.post(path, {"logout_token": "not-a-token"}, expect_errors=True)
+    assert answer.status_int == 400 and answer.json == {"error": "invalid_request"}
+    assert state() == before
 
 
 # === the tables are complete and the exemptions exactly the OAuth ones ==============================================
@@ -916,12 +938,14 @@ def test_every_state_changing_route_has_a_case() -> None:
 
 
 def test_the_csrf_exemptions_are_exactly_the_oauth_ones() -> None:
-    """Only the IdP's protocol endpoints skip the token; a new `csrf.exempt` anywhere fails here."""
+    """Only the IdP's protocol endpoints and the services' back-channel logout skip the token; a new `csrf.exempt`
+    anywhere fails here."""
     exempt = {
         (name, endpoint)
         for name, service_app in APPS.items()
         for endpoint in service_app.view_functions
         if is_exempt(service_app, endpoint)
     }
-    assert exempt == {("idp", endpoint) for endpoint in OAUTH_EXEMPT}
+    services = {(name, endpoint) for name in ("sofi", "soffi", "bpf") for endpoint in RP_EXEMPT}
+    assert exempt == {("idp", endpoint) for endpoint in OAUTH_EXEMPT} | services
     assert not csrf._exempt_blueprints

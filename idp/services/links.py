@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from idp.models import Account, AccountStatus, LinkPurpose, OneTimeLink
+from idp.models import Account, AccountStatus, AuditEventType, LinkPurpose, OneTimeLink
+from idp.services import audit
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -96,3 +97,10 @@ def void_links(session: DbSession, account: Account, purpose: LinkPurpose) -> No
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def record_refusal(session: DbSession, error: LinkError, purpose: str, ip: str | None = None) -> None:
+    """An audit row for a link refused (expired, used, false): repeated ones show someone guessing. Committed."""
+    account_id = error.account.id if error.account else None
+    audit.record(session, AuditEventType.BAD_LINK, account_id, ip, purpose=purpose, reason=type(error).__name__)
+    session.commit()

@@ -6,8 +6,7 @@ from idp import messages
 from idp.auth import client_ip
 from idp.extensions import db
 from idp.forms.activation import NewActivationLinkForm
-from idp.models import AuditEventType
-from idp.services import audit, links
+from idp.services import links
 
 REASONS = {
     links.LinkExpired: messages.LINK_EXPIRED,
@@ -18,15 +17,7 @@ REASONS = {
 
 def refused_link(error: links.LinkError, purpose: str) -> tuple[str, int]:
     """French explanation and a way to get a new link; 410 for a dead link, 404 for a false one."""
-    audit.record(
-        db.session,
-        AuditEventType.BAD_LINK,
-        error.account.id if error.account else None,
-        client_ip(),
-        purpose=purpose,
-        reason=type(error).__name__,
-    )
-    db.session.commit()
+    links.record_refusal(db.session, error, purpose, client_ip())
     status = 404 if isinstance(error, links.LinkInvalid) else 410
     return (
         render_template(

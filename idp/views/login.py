@@ -51,8 +51,7 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     account = current_account()
     if account is not None:
-        audit.record(db.session, AuditEventType.LOGOUT, account.id, client_ip())
-        db.session.commit()
+        audit.record(db.session, AuditEventType.LOGOUT, account.id, client_ip())  # committed with the logout
     log_out()
     flash(messages.LOGGED_OUT, "success")
     return redirect(url_for("login.login"))

@@ -26,6 +26,8 @@ STATE = "signup"
 # Where the person lands after activating and logging in, when the sign-up began elsewhere (« J'ai reçu une
 # clé d'activation »): kept beside the wizard's state, whose first step starts afresh.
 NEXT = "signup_next"
+# The address an invitation was sent to (a delegation's « Se créer un compte »): the connection step shows it.
+EMAIL_HINT = "signup_email"
 
 
 def _state() -> dict[str, Any]:
@@ -50,9 +52,19 @@ def _remember_next() -> None:
         session.pop(NEXT, None)
 
 
+def _remember_email_hint() -> None:
+    """Only a pre-filled value, checked as any typed address when the step is sent."""
+    hint = request.args.get("email", "").strip()
+    if hint and len(hint) <= 254 and hint.isprintable() and "@" in hint:
+        session[EMAIL_HINT] = hint
+    elif "q" not in request.args:
+        session.pop(EMAIL_HINT, None)
+
+
 @bp.get("")
 def establishment() -> str:
     _remember_next()
+    _remember_email_hint()
     query = request.args.get("q", "").strip()[:200]
     result = search_establishments(db.session, query) if query else None
     return render_template(
@@ -69,7 +81,7 @@ def choose_establishment() -> Response | tuple[str, int]:
         return render_template(
             "signup/establishment.html", query="", result=None, choose_form=form, choose_error=error
         ), 422
-    session[STATE] = {"siret": found.siret}
+    session[STATE] = {"siret": found.siret, "email": session.get(EMAIL_HINT)}
     return redirect(url_for("signup.credentials"))
 
 
@@ -105,6 +117,7 @@ def coordonnees() -> Response | str | tuple[str, int]:
             )
             sign_up(db.session, data, client_ip(), next_path=session.pop(NEXT, None))
             session.pop(STATE, None)
+            session.pop(EMAIL_HINT, None)
             session["signup_done"] = data.email
             return redirect(url_for("signup.check_mailbox"))
         form.altcha.errors = [messages.BOT_CHECK_FAILED]

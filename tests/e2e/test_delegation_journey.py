@@ -188,7 +188,7 @@ def sign_up_from_the_invitation(page: Page) -> None:
     expect(page.get_by_text("1 résultat trouvé")).to_be_visible()
     page.get_by_role("button", name=f"Sélectionner {TIERS}, SIRET {OPCO_PARIS}").click()
     expect(page.get_by_role("heading", name="Vos informations de connexion")).to_be_visible()
-    page.get_by_label(re.compile(r"^Email")).fill(ACCOUNTANT)
+    expect(page.get_by_label(re.compile(r"^Email"))).to_have_value(ACCOUNTANT)  # the invited address
     page.get_by_label(re.compile(r"^Mot de passe \*")).fill(PASSWORD)
     page.get_by_label(re.compile(r"^Confirmez votre mot de passe")).fill(PASSWORD)
     page.get_by_role("button", name=re.compile("^Suivant|^Continuer|^Étape suivante")).click()

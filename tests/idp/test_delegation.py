@@ -275,6 +275,8 @@ def test_a_third_party_without_account_signs_up_from_the_invitation(
     signup = newcomer.get(button["href"])
     found = text(signup)
     assert "1 résultat trouvé" in found and f"{OPCO_PARIS} OPCO DEMO INDUSTRIES ET SERVICES" in found
+    credentials = form(signup, "/inscription/etablissement").submit().follow()
+    assert form(credentials, "/inscription/identifiants")["email"].value == ACCOUNTANT  # the invited address
 
 
 def test_a_link_opened_by_someone_else_grants_nothing(

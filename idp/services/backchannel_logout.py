@@ -44,6 +44,7 @@ class Reason:
     HABILITATION_ENDED = "habilitation_ended"
     ACCOUNT_DISABLED = "account_disabled"
     LOGOUT = "logout"
+    PASSWORD_CHANGED = "password_changed"
 
 
 # --- queueing, in the caller's transaction ----------------------------------------------------------------------
@@ -81,13 +82,16 @@ def end_account_sessions(session: DbSession, account: Account, reason: str) -> i
     return queued
 
 
-def end_login_session(session: DbSession, ended: UserSession, initiator: str | None = None) -> int:
-    """A login session ended here (logout): the clients used through it, but the one that asked for the logout
-    (`initiator`, which has ended its own session already), end theirs. The caller revokes the session's tokens."""
+def end_login_session(
+    session: DbSession, ended: UserSession, initiator: str | None = None, reason: str = Reason.LOGOUT
+) -> int:
+    """A login session ended here (logout, a new password): the clients used through it, but the one that asked for
+    the logout (`initiator`, which has ended its own session already), end theirs. The caller revokes the session's
+    tokens."""
     used = OAuthToken.user_session_id == ended.id
     if initiator is not None:
         used = used & (OAuthToken.client_id != initiator)
-    return _queue(session, ended.account_id, used, Reason.LOGOUT, ended.sid)
+    return _queue(session, ended.account_id, used, reason, ended.sid)
 
 
 # --- the logout token -----------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from flask import current_app
 
 from idp.models import Account, AccountStatus, AuditEventType, LinkPurpose, OAuthToken, UserSession
-from idp.services import audit, links, mails, sessions
+from idp.services import audit, backchannel_logout, links, mails, sessions
 from idp.services.accounts import find_account_by_email, normalize_email, resend_activation
 from idp.services.passwords import hash_password
 from idp.services.tokens import revoke_where
@@ -57,6 +57,9 @@ def set_password(session: DbSession, account: Account, new_password: str, keep: 
     account.password_hash = hash_password(new_password)
     account.password_changed_at = utcnow()
     links.void_links(session, account, LinkPurpose.PASSWORD_RESET)
+    # The services used through the sessions that end are told to end theirs (back-channel logout).
+    for ending in sessions.open_sessions(session, account, besides=keep):
+        backchannel_logout.end_login_session(session, ending, reason=backchannel_logout.Reason.PASSWORD_CHANGED)
     sessions.end_other_sessions(session, account, keep=keep)
     revoke_where(session, OAuthToken.account_id == account.id, commit=False)
     mails.send_password_changed(session, account)

@@ -6,6 +6,7 @@ real, and every worker of every instance sees the same thing.
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlalchemy import bindparam, insert, select, update
@@ -84,6 +85,14 @@ def end_session(session: DbSession, token: str, commit: bool = True) -> UserSess
         if commit:
             session.commit()
     return user_session
+
+
+def open_sessions(session: DbSession, account: Account, besides: UserSession | None = None) -> Sequence[UserSession]:
+    """The account's login sessions not ended yet (but `besides`)."""
+    query = select(UserSession).where(UserSession.account_id == account.id, UserSession.ended_at.is_(None))
+    if besides is not None:
+        query = query.where(UserSession.id != besides.id)
+    return session.scalars(query).all()
 
 
 def end_other_sessions(session: DbSession, account: Account, keep: UserSession | None = None) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from idp.extensions import db
 from idp.models import Account, BackchannelLogout, OAuthClient, OAuthToken, Service
-from idp.services import backchannel_logout, delegations, habilitations
+from idp.services import backchannel_logout, delegations, habilitations, password_reset, sessions
 from idp.services.clients import register_client
 from shared.clock import utcnow
 from tests.idp.portal_data import FORMALOIRE_NANTES, OPCO_NANTES, OPCO_PARIS, habilitate, person, role, services
@@ -99,3 +99,24 @@ def test_nothing_is_queued_if_the_change_is_not_committed(app, manager: Account,
     assert queued == 1
     db.session.rollback()
     assert notices() == [] and revoked(colleague) == {"soffi": False}
+
+
+def test_a_new_password_tells_the_services_of_the_other_sessions_not_of_the_one_kept(app, soffi: Service) -> None:
+    """« Mon compte » keeps the session that changed the password; a reset by e-mail keeps none."""
+    holder = person(db.session, "camille@formaloire.example", FORMALOIRE_NANTES, "COLLEGUE", "Camille")
+    _, here = sessions.start_session(db.session, holder, "198.51.100.1")
+    _, elsewhere = sessions.start_session(db.session, holder, "198.51.100.2")
+    for client_id, through in (("soffi", here), ("bpf", elsewhere)):
+        used(holder, client_id)
+        db.session.execute(
+            OAuthToken.__table__.update()
+            .where(OAuthToken.client_id == client_id, OAuthToken.account_id == holder.id)
+            .values(user_session_id=through.id)
+        )
+    db.session.commit()
+
+    password_reset.set_password(db.session, holder, "Un nouveau mot de passe 2026", keep=here)
+    db.session.commit()
+    assert notices() == [("bpf", holder.id, "password_changed")]  # SOFFi's session goes on, with the kept one
+    rows = db.session.scalars(select(BackchannelLogout)).all()
+    assert [row.sid for row in rows] == [elsewhere.sid]

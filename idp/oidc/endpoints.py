@@ -6,13 +6,15 @@ from typing import Any
 from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 from authlib.oidc.rpinitiated import EndSessionEndpoint
+from sqlalchemy import select
 
 from idp.extensions import db
 from idp.models import OAuthClient, OAuthToken
-from idp.oidc import keys
+from idp.oidc import claims, keys
 from idp.oidc.server import issuer
 from idp.services import tokens
 from shared.clock import epoch
+from shared.oidc_client.claims import HABILITATIONS_CLAIM, HABILITATIONS_SCOPE, ORGANISATIONS_CLAIM
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,14 @@ class Introspection(IntrospectionEndpoint):
         }
         if access:
             payload["token_type"] = "Bearer"
+        if HABILITATIONS_SCOPE in row.scope.split():
+            # Who acts for whom, as the ID token and userinfo say it (a resource server may read it here).
+            of_client = select(OAuthClient.service_id).where(OAuthClient.client_id == row.client_id)
+            service_id = db.session.execute(of_client).scalar_one()  # the token's client: it authenticated
+            listed, organisations = claims.habilitation_claims(db.session, row.account, service_id, row.acting_siret)
+            payload[HABILITATIONS_CLAIM] = listed
+            if organisations is not None:
+                payload[ORGANISATIONS_CLAIM] = organisations
         return payload
 
 

@@ -91,7 +91,8 @@ def test_a_thousand_clients_are_chosen_from_a_page_and_the_tokens_carry_one(
 
     tokens = soffi.redeem(callback["code"], request.verifier).json()
     claims = soffi.verify_id_token(tokens["id_token"], request.nonce)
-    for said in (claims, soffi.userinfo(tokens["access_token"]).json()):
+    introspected = soffi.introspect(tokens["access_token"]).json()
+    for said in (claims, soffi.userinfo(tokens["access_token"]).json(), introspected):
         (held,) = parse_habilitations(said)
         assert (held.on_behalf_of_siret, held.company, held.siret) == (GARAGE_SIRET, GARAGE, OWN_SIRET)
         assert said[ORGANISATIONS_CLAIM] == CLIENTS

@@ -145,7 +145,8 @@ def test_unknown_claims_requested_are_ignored(browser, soffi, account):
 
 def test_soffi_tokens_carry_only_the_active_soffi_habilitations(browser, soffi, habilitations):
     tokens = code_flow(browser, soffi)
-    for claims in (tokens.claims, soffi.userinfo(tokens.access_token).json()):
+    introspected = soffi.introspect(tokens.access_token).json()
+    for claims in (tokens.claims, soffi.userinfo(tokens.access_token).json(), introspected):
         values = claims["habilitations"]
         assert all(set(value) - {"company"} == CONTRACT for value in values)  # company: optional, when known
         parsed = parse_habilitations(claims)

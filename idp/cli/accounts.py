@@ -9,13 +9,13 @@ from flask.cli import AppGroup
 from idp import messages
 from idp.cli.errors import fail
 from idp.extensions import db
-from idp.forms.fields import NAME_PATTERN, normalize_phone
+from idp.forms.fields import NAME_PATTERN
 from idp.models import Account, Civilite
 from idp.services import access_requests, habilitations
 from idp.services.accounts import SignUp, create_account, find_account_by_email, set_disabled
 from idp.services.directory import find_establishment
 from idp.services.passwords import hash_password, password_problems
-from shared.identifiers import siret_error
+from shared.identifiers import normalize_phone, siret_error
 
 LAST_GESTIONNAIRE_GONE = (
     "C'était le dernier gestionnaire de {service} pour l'entreprise {siren} : elle passe aux agents du ministère "

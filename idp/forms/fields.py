@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Valid
 from idp import messages
 from idp.models import Civilite
 from idp.services.passwords import MAX_LENGTH, password_problems
-from shared.identifiers import normalize_phone  # also idp.cli.accounts' (imported from here)
+from shared.identifiers import normalize_phone
 
 NAME_PATTERN = re.compile(r"^[^\d\x00-\x1f<>@_=+*#%$&|\\/{}\[\]]+$")
 

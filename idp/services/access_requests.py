@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from idp.models import (
     AccessRequest,
@@ -269,7 +270,8 @@ class FollowUp:
 def follow_up(session: DbSession, now: datetime | None = None) -> FollowUp:
     """The scheduled job: remind the gestionnaires after 7 days, hand over to the agents after 15.
 
-    Idempotent: each request is reminded once and escalated once, whenever and however often it runs.
+    Idempotent: each request is reminded once and escalated once, whenever and however often it runs — even two
+    runs at once (two instances): each request is claimed by a conditional UPDATE, which only one of them wins.
     """
     now = now or utcnow()
     pending = AccessRequest.status == AccessRequestStatus.PENDING
@@ -278,7 +280,8 @@ def follow_up(session: DbSession, now: datetime | None = None) -> FollowUp:
             pending, AccessRequest.escalated_at.is_(None), AccessRequest.created_at <= now - ESCALATE_AFTER
         )
     ).all()
-    for request in to_escalate:
+    escalated = [request for request in to_escalate if _claim(session, request, AccessRequest.escalated_at, now)]
+    for request in escalated:
         _escalate(session, request, "no_answer", now)
     to_remind = session.scalars(
         select(AccessRequest).where(
@@ -288,7 +291,8 @@ def follow_up(session: DbSession, now: datetime | None = None) -> FollowUp:
             AccessRequest.created_at <= now - REMIND_AFTER,
         )
     ).all()
-    for request in to_remind:
+    reminded = [request for request in to_remind if _claim(session, request, AccessRequest.reminded_at, now)]
+    for request in reminded:
         request.reminded_at = now
         for manager in habilitations.gestionnaires(session, request.service, request.siren):
             mails.send_access_request_reminder(session, request, manager)
@@ -303,7 +307,21 @@ def follow_up(session: DbSession, now: datetime | None = None) -> FollowUp:
             request_id=request.id,
         )
     session.commit()
-    return FollowUp(reminded=len(to_remind), escalated=len(to_escalate))
+    return FollowUp(reminded=len(reminded), escalated=len(escalated))
+
+
+def _claim(
+    session: DbSession, request: AccessRequest, mark: InstrumentedAttribute[datetime | None], now: datetime
+) -> bool:
+    """Set `mark` on the request unless another run did first: the loser's UPDATE waits for the winner's commit,
+    then finds the mark set and changes nothing."""
+    claimed = session.execute(
+        update(AccessRequest)
+        .where(AccessRequest.id == request.id, mark.is_(None))
+        .values({mark: now})
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
 
 
 def escalate_without_gestionnaire(session: DbSession, managed: list[tuple[Service, str]]) -> int:

@@ -1,6 +1,7 @@
 """The scheduled follow-up of access requests, run at chosen moments with time-machine: the gestionnaires are
 reminded once after 7 days, the ministry agents take over after 15, and nothing happens twice."""
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -139,3 +140,35 @@ def test_without_gestionnaire_a_request_is_escalated_at_creation_and_never_again
     [event] = events(AuditEventType.ACCESS_REQUEST_ESCALATED)
     assert event.data["reason"] == "no_gestionnaire" and event.created_at == START
     assert request.reminded_at is None
+
+
+def test_two_runs_at_the_same_moment_remind_and_escalate_each_request_once(app, clock, soffi, managers):
+    """As two instances of the scheduled job would: each in its own connection, started together."""
+    for number in range(4):
+        asker = person(db.session, f"demandeur{number}@formaloire.example", FORMALOIRE_NANTES, "DEMANDEUR", "Lou")
+        access_requests.request_access(db.session, asker, soffi, FORMALOIRE_NANTES, role(soffi, "consultation"))
+    clock.move_to((START + timedelta(days=7)).replace(tzinfo=UTC))
+    start, done = threading.Barrier(2), []
+
+    def run() -> None:
+        with app.app_context():
+            start.wait()
+            done.append(access_requests.follow_up(db.session))
+            db.session.remove()
+
+    def together() -> None:
+        runs = [threading.Thread(target=run) for _ in range(2)]
+        for each in runs:
+            each.start()
+        for each in runs:
+            each.join()
+
+    together()
+    assert sum(result.reminded for result in done) == 4
+    assert [reminders(manager.email) for manager in managers] == [4, 4]
+    assert len(events(AuditEventType.ACCESS_REQUEST_REMINDED)) == 4
+    done.clear()
+    clock.move_to((START + timedelta(days=15)).replace(tzinfo=UTC))
+    together()
+    assert sum(result.escalated for result in done) == 4
+    assert len(events(AuditEventType.ACCESS_REQUEST_ESCALATED)) == 4

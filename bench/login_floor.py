@@ -49,7 +49,7 @@ def create_app() -> Flask:
         statements(7)
         db.session.commit()
         session.clear()
-        session["sid"] = os.urandom(32).hex()
+        session["login_token"] = os.urandom(32).hex()  # as idp.auth.LOGIN_TOKEN
         return redirect("http://127.0.0.1:5999/callback?code=x&state=y&iss=z")
 
     @app.post("/token")

@@ -31,6 +31,7 @@ from flask_migrate import upgrade  # noqa: E402
 
 from bench.common import create_database, say  # noqa: E402
 from idp import create_app  # noqa: E402
+from idp.auth import LOGIN_TOKEN  # noqa: E402
 from idp.extensions import db  # noqa: E402
 from idp.models import (  # noqa: E402
     AccessRequest,
@@ -413,7 +414,7 @@ def time_pages(
         db.session.commit()
         db.session.remove()
     with client.session_transaction() as cookie:  # what idp.auth.log_in puts in the cookie
-        cookie["sid"] = token
+        cookie[LOGIN_TOKEN] = token
     base, journal = f"/portail/services/{SERVICE}/utilisateurs", f"/portail/services/{SERVICE}/journal"
     pages = [
         ("list, page 1", base, runs),

@@ -14,6 +14,10 @@ from idp.services import backchannel_logout, sessions
 from idp.services.tokens import hand_over_session_tokens, revoke_where
 from shared.oidc_client.access import safe_next
 
+# The login session's secret token in the signed cookie (its SHA-256 in the database). Not the OpenID Connect `sid`,
+# the session's public id that ID and logout tokens carry (UserSession.sid).
+LOGIN_TOKEN = "login_token"
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -38,7 +42,7 @@ def current_session() -> UserSession | None:
 
 
 def _load_session() -> UserSession | None:
-    token = session.get("sid")
+    token = session.get(LOGIN_TOKEN)
     if not token:
         return None
     user_session = sessions.load_session(
@@ -48,7 +52,7 @@ def _load_session() -> UserSession | None:
         current_app.config["SESSION_ABSOLUTE_TIMEOUT"],
     )
     if user_session is None:
-        session.pop("sid", None)
+        session.pop(LOGIN_TOKEN, None)
         g.session_expired = True
     return user_session
 
@@ -61,7 +65,7 @@ def current_account() -> Account | None:
 def log_in(account: Account) -> None:
     """A fresh cookie session (no fixation: nothing from before the login survives) and a new token,
     in the request's transaction: the caller commits."""
-    previous_token = session.get("sid")
+    previous_token = session.get(LOGIN_TOKEN)
     previous = sessions.end_session(db.session, previous_token) if previous_token else None
     session.clear()
     # Flask-WTF keeps this request's CSRF token in g: a form on this response (the consent page of a
@@ -69,7 +73,7 @@ def log_in(account: Account) -> None:
     g.pop("csrf_token", None)
     same_person = previous is not None and previous.account_id == account.id
     sid = previous.sid if previous is not None and same_person else None
-    session["sid"], g.user_session = sessions.start_session(db.session, account, client_ip(), sid)
+    session[LOGIN_TOKEN], g.user_session = sessions.start_session(db.session, account, client_ip(), sid)
     session.permanent = False
     if previous is not None:
         if not same_person:  # someone else logs in in this browser: the previous person's services log them out
@@ -82,7 +86,7 @@ def log_out(initiator: str | None = None) -> None:
     """End the login session and what relying parties obtained through it; the services used through it but
     `initiator` (the client asking for this logout) are told to end theirs (back-channel logout), in the same
     transaction."""
-    token = session.get("sid")
+    token = session.get(LOGIN_TOKEN)
     if token:
         ended = sessions.end_session(db.session, token, commit=False)
         if ended is not None:

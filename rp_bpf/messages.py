@@ -22,17 +22,17 @@ NO_ACTIVITY_CHECKBOX = "Je confirme n'avoir eu aucune activité de formation sur
 F_TOTAL_IMPORTED = "Le total de la ligne {code} ne correspond pas à la somme de ses lignes."
 
 # Import of a draft (bpf.md §7; design)
+IMPORT_BAD_LINE = "Ligne {line}, code {code} : {reason}"
 IMPORT_REFUSED = "Le fichier n'a pas été importé : corrigez les lignes ci-dessous puis importez-le à nouveau."
-IMPORT_TOO_LARGE = "Le fichier dépasse {max_kb} Ko : importez un fichier plus petit."
-IMPORT_TOO_MANY_LINES = "Le fichier dépasse {max_lines} lignes : une ligne par code du bilan suffit."
+IMPORT_TOO_LARGE = "Le fichier dépasse {limit} : importez un fichier plus petit."
+IMPORT_TOO_MANY_LINES = "Le fichier dépasse {limit} lignes : une ligne par code du bilan suffit."
 IMPORT_NOT_UTF8 = "Le fichier doit être encodé en UTF-8."
 IMPORT_EMPTY = "Le fichier est vide."
 IMPORT_BAD_JSON = "Le fichier JSON est illisible : {detail}."
-IMPORT_JSON_NOT_OBJECT = 'Le fichier JSON doit contenir un objet {{ "code": valeur, … }}.'
+IMPORT_JSON_NOT_OBJECT = 'Le fichier JSON doit contenir un objet { "code": valeur, … }.'
 IMPORT_UNKNOWN_CODE = "code inconnu."
 IMPORT_NOT_IMPORTABLE = "ce code ne s'importe pas (cadres A, B et H se saisissent à l'écran)."
 IMPORT_DUPLICATE = "code en double (déjà à la ligne {first})."
-IMPORT_DUPLICATE_JSON = "code en double."
 IMPORT_COLUMNS = "trois colonnes attendues : code;stagiaires_ou_montant;heures."
 IMPORT_NOT_INTEGER = "« {value} » n'est pas un nombre entier positif ou nul."
 IMPORT_DECIMALS = "« {value} » : saisissez un nombre entier, sans décimales."

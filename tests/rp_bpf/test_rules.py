@@ -239,8 +239,14 @@ def test_no_alert_when_neither_g_nor_line_10():
     assert _alert(c10=0, g=[0, 0]) == []
 
 
+def test_the_income_alert_reads_the_total_of_charges_not_its_details():
+    assert [code for code, _, _ in _alert(d_total=0)] == ["NO_CHARGES"]
+    assert _alert(d_salaires=0, d_achats=0) == []
+
+
 def test_trainees_without_trainers_is_an_alert():
     assert _alert(e1=[0, 0], e2=[0, 0]) == [("NO_TRAINERS", ("e1", "e2"), "Aucun formateur déclaré au cadre E.")]
+    assert _alert(e1=[0, 0]) == []  # subcontracted trainers are trainers
 
 
 def test_more_than_1600_hours_per_trainee_is_an_alert():

@@ -51,10 +51,9 @@ def parse_statement_csv(data: bytes, exercice: int, siren: str, body_type: BodyT
     """The figures of the file, for the body and exercice of the statement it is imported into; or ImportRejected."""
     if len(data) > MAX_BYTES:
         raise ImportRejected([_whole("too_large", messages.IMPORT_TOO_LARGE.format(limit=MAX_BYTES // 1000))])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportRejected([_whole("not_utf8", messages.IMPORT_NOT_UTF8)]) from None
+    text = _decode(data)
+    if text is None:
+        raise ImportRejected([_whole("not_utf8", messages.IMPORT_NOT_UTF8)])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     header = next(reader, None)
     if header is None or tuple(cell.strip() for cell in header) != HEADER:
@@ -67,14 +66,16 @@ def _read_rows(rows: Iterator[tuple[int, list[str]]], expected: _Expected) -> St
     errors: list[RejectedLine] = []
     lines: dict[str, LineValue] = {}
     declared: dict[str, int] = {}
-    row_of: dict[str, int] = {}
+    row_of: dict[str, int] = {}  # the line each accepted code came from
+    seen: set[str] = set()  # every code met, accepted or not, so that a repeated bad line is reported too
     for number, row in rows:
         if number > MAX_ROWS + 1:
             raise ImportRejected([_whole("too_many_rows", messages.IMPORT_TOO_MANY_ROWS.format(limit=MAX_ROWS))])
         if not any(cell.strip() for cell in row):
             continue  # spreadsheets leave blank lines at the end
-        found = _row_errors(row, number, expected, row_of)
+        found = _row_errors(row, number, expected, seen)
         errors.extend(found)
+        seen.add(row[3].strip() if len(row) > 3 else "")
         if found:
             continue
         line, value = BY_CODE[row[3].strip()], _value(row)
@@ -94,7 +95,7 @@ def _read_rows(rows: Iterator[tuple[int, list[str]]], expected: _Expected) -> St
     return statement
 
 
-def _row_errors(row: list[str], number: int, expected: _Expected, seen: dict[str, int]) -> list[RejectedLine]:
+def _row_errors(row: list[str], number: int, expected: _Expected, seen: set[str]) -> list[RejectedLine]:
     if len(row) != len(HEADER):
         return [RejectedLine(number, "", "columns", messages.IMPORT_COLUMNS.format(count=len(HEADER)))]
     exercice, siren, _name, code, _label, amount, count, comment = (cell.strip() for cell in row)
@@ -137,6 +138,16 @@ def _figure_errors(line: Line, amount: str, count: str) -> list[tuple[str, str]]
 
 def _value(row: list[str]) -> LineValue:
     return LineValue(parse_amount(row[5]), parse_count(row[6]), row[7].strip())
+
+
+def _decode(data: bytes) -> str | None:
+    """The file's text, or None when it is not UTF-8 text (an XLSX or PDF sent instead is valid UTF-8 at times,
+    but holds NUL bytes)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
 
 
 def _whole(code: str, reason: str) -> RejectedLine:

@@ -5,7 +5,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from rp_soffi.statement.values import LineValue, StatementData
+from rp_soffi.statement.values import StatementData
 
 DATA = Path(__file__).parent / "data"
 _UNSET = object()
@@ -29,7 +29,3 @@ def with_line(statement: StatementData, code: str, amount: object = _UNSET, coun
 
 def without_line(statement: StatementData, code: str) -> StatementData:
     return dataclasses.replace(statement, lines={k: v for k, v in statement.lines.items() if k != code})
-
-
-def blank() -> LineValue:
-    return LineValue()

@@ -8,6 +8,7 @@ from flask import Flask
 from idp import messages
 from idp.config import settings
 from idp.extensions import db, limiter, migrate
+from shared import health
 from shared.config import check_production
 from shared.web import init_common
 
@@ -23,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     limiter.init_app(app)
     init_common(app)
+    health.init_app(app, {"database": health.database(lambda: db.engine), "rate_limits": _rate_limit_storage})
 
     # The app's parts register themselves here, imported by the factory as the conventions ask: importing
     # one module of idp (a model, a service) does not load every view, command and the OpenID server.
@@ -52,3 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     oidc.init_app(app)
     return app
+
+
+def _rate_limit_storage() -> None:
+    """The rate limits' counters (Redis in production): without them, logins are not guarded."""
+    if limiter.enabled and not limiter.storage.check():  # off (RATELIMIT_ENABLED=False): nothing to reach
+        raise ConnectionError("the rate limits' storage does not answer")

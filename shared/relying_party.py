@@ -11,8 +11,9 @@ from typing import Any
 from flask import Blueprint, Flask, render_template
 from sqlalchemy import Engine
 
+from shared import health
 from shared.config import base_settings, check_production
-from shared.oidc_client import init_rp
+from shared.oidc_client import ended_sessions, init_rp
 from shared.web import init_common
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -81,6 +82,11 @@ def create_relying_party(
     check_production(app.config)
     init_common(app)
     init_rp(app, service_code=service.code, roles=service.roles, engine=engine)
+    store = app.extensions[ended_sessions.EXTENSION]
+    health.init_app(
+        app,
+        {"database": health.database(store.engine), "provider": health.provider(lambda: app.config["RP_ISSUER"])},
+    )
 
     @app.context_processor
     def inject_service() -> dict[str, Any]:

@@ -231,3 +231,9 @@ def test_refusing_to_share_at_the_idp_gets_a_french_403_page(
     assert answer.path == "/callback" and parse_qs(answer.query)["error"] == ["access_denied"]
     assert refused.status_code == 403
     assert messages.ACCESS_DENIED.format(service="SOFFi") in page_text(refused)
+
+
+def test_a_service_is_ready_when_the_provider_answers(http: httpx.Client, soffi: tuple[Flask, str]) -> None:
+    ready = http.get(soffi[1] + "/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok", "checks": {"database": "ok", "provider": "ok"}}

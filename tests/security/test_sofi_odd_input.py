@@ -20,6 +20,7 @@ from flask import Flask, request, request_started
 from rp_sofi.extensions import db
 from rp_sofi.models import Contact
 from rp_sofi.services import annuaire
+from shared import health
 from shared.clock import in_paris, utcnow
 from shared.oidc_client import flow
 from tests.rp_sofi import factories as f
@@ -136,6 +137,9 @@ def world(sofi_app: Flask) -> World:
 def provider(sofi_app: Flask) -> None:
     """The provider's discovery document, as if fetched: /connexion and /deconnexion redirect to it (no IdP runs
     here, and an unreachable one is a 503 by design, tested in tests/shared)."""
+    # /readyz asks the provider for its discovery document too: answered as if it ran (its 503 when it does not is
+    # tests/shared/test_health.py's).
+    sofi_app.extensions[health.CHECKS]["provider"] = lambda: None
     flow.client().server_metadata.update(
         {
             "issuer": ISSUER,

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -395,13 +394,18 @@ def test_a_notice_is_given_up_after_its_last_attempt_with_a_log_line_and_an_audi
 def holding_logouts(app: Flask) -> None:
     """/moi, and a gate: while it is closed, a back-channel logout request waits at the door (the service is slow)."""
     add_private_page(app)
-    gate = app.extensions["test_gate"] = {"arrived": threading.Event(), "open": threading.Event()}
+    gate = app.extensions["test_gate"] = {name: threading.Event() for name in ("arrived", "open", "done")}
 
     @app.before_request
     def hold_the_logout() -> None:
         if request.path == "/backchannel-logout" and not gate["open"].is_set():
             gate["arrived"].set()
             gate["open"].wait(10)
+
+    @app.teardown_request
+    def say_it_is_handled(error: BaseException | None) -> None:
+        if request.path == "/backchannel-logout":
+            gate["done"].set()
 
 
 def test_a_worker_that_dies_mid_run_leaves_the_notice_pending(
@@ -434,7 +438,8 @@ def test_a_worker_that_dies_mid_run_leaves_the_notice_pending(
             if worker.poll() is None:
                 worker.kill()
             gate["open"].set()
-        time.sleep(0.2)  # the held request finishes (the service did get a valid token: it may end the session)
+        # The held request finishes (the service did get a valid token: it may end the session).
+        assert gate["done"].wait(10), "the held back-channel logout request never finished"
         db.session.expire_all()
         notice = db.session.scalar(select(BackchannelLogout))
         assert notice is not None and (notice.sent_at, notice.attempts, notice.last_error) == (None, 0, None)

@@ -53,16 +53,23 @@ def _due(session: DbSession, days: int, closer: int | None, now: datetime) -> li
     return list(session.scalars(query.order_by(Habilitation.id)))
 
 
-def _remind(session: DbSession, habilitation_id: int, days: int) -> bool:
-    """Record the reminder and queue its e-mails in one transaction; False when another run was first."""
+def _mark(session: DbSession, habilitation_id: int, days: int) -> Habilitation | None:
+    """Record that this reminder (or the end, AT_THE_END) is dealt with, in the caller's transaction: the primary
+    key lets one run only do it; None when another run was first."""
     session.add(ExpiryReminder(habilitation_id=habilitation_id, days_before=days))
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
+        return None
+    return session.get(Habilitation, habilitation_id)
+
+
+def _remind(session: DbSession, habilitation_id: int, days: int) -> bool:
+    """Record the reminder and queue its e-mails in one transaction; False when another run was first."""
+    habilitation = _mark(session, habilitation_id, days)
+    if habilitation is None:
         return False
-    habilitation = session.get(Habilitation, habilitation_id)
-    assert habilitation is not None
     mails.send_expiry_reminder(session, habilitation, days)
     service = habilitation.role.service
     for manager in habilitations.gestionnaires(session, service, habilitation.company_siren):
@@ -98,14 +105,9 @@ def _ended(session: DbSession, now: datetime) -> list[int]:
 
 def _end(session: DbSession, habilitation_id: int) -> bool:
     """Record the end and queue the logout notices in one transaction; False when another run was first."""
-    session.add(ExpiryReminder(habilitation_id=habilitation_id, days_before=AT_THE_END))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
+    habilitation = _mark(session, habilitation_id, AT_THE_END)
+    if habilitation is None:
         return False
-    habilitation = session.get(Habilitation, habilitation_id)
-    assert habilitation is not None
     backchannel_logout.end_service_sessions(
         session, habilitation.account, habilitation.role.service_id, backchannel_logout.Reason.HABILITATION_ENDED
     )

@@ -10,6 +10,7 @@ import json
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,8 +91,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+@contextmanager
+def watched_page(browser: Browser, live_server: LiveServer, whose: str = "the") -> Iterator[Page]:
+    """A page in a browser context of its own (its own cookies), axe-core served, whose console must stay clean."""
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
     context.route(live_server.url + AXE_PATH, lambda route: route.fulfill(path=AXE_SCRIPT))
@@ -120,7 +122,13 @@ def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
         for url, text in console_errors
         if not (text.startswith("Failed to load resource") and url in documents)
     ]
-    assert not errors, "errors in the browser console:\n" + "\n".join(errors)
+    assert not errors, f"errors in {whose} browser console:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
+    with watched_page(browser, live_server) as opened:
+        yield opened
 
 
 def axe_check(page: Page) -> None:

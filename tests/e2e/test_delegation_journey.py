@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Response, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from idp.extensions import db
-from tests.e2e.conftest import AXE_PATH, AXE_SCRIPT, SCREENSHOTS, LiveServer, axe_check
+from tests.e2e.conftest import SCREENSHOTS, LiveServer, axe_check, watched_page
 from tests.idp.factories import PASSWORD
 from tests.idp.portal_data import (
     FORMALOIRE_ANJOU,
@@ -62,34 +62,9 @@ def check(request: pytest.FixtureRequest) -> Check:
 
 @pytest.fixture
 def tiers_page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """The third party's browser: a context of its own (no cookie shared with the gestionnaire), whose console
-    must stay clean as in conftest's `page` (a 422 or 404 document is the app speaking, not an error)."""
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    context.route(live_server.url + AXE_PATH, lambda route: route.fulfill(path=AXE_SCRIPT))
-    page = context.new_page()
-    errors: list[tuple[str, str]] = []
-    documents: set[str] = set()
-
-    def on_response(response: Response) -> None:
-        if response.request.is_navigation_request():
-            documents.add(response.url)
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            errors.append((message.location["url"], message.text))
-
-    page.on("response", on_response)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append((page.url, f"uncaught {error}")))
-    yield page
-    context.close()
-    unexpected = [
-        f"{url}: {text}"
-        for url, text in errors
-        if not (text.startswith("Failed to load resource") and url in documents)
-    ]
-    assert not unexpected, "errors in the third party's browser console:\n" + "\n".join(unexpected)
+    """The third party's browser: a context of its own (no cookie shared with the gestionnaire)."""
+    with watched_page(browser, live_server, "the third party's") as opened:
+        yield opened
 
 
 # --- small steps ---------------------------------------------------------------------------------------------------

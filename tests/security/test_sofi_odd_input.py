@@ -27,12 +27,11 @@ from tests.rp_sofi import factories as f
 from tests.rp_sofi.conftest import CARIF, CLOSED_SIRET, FORMALOIRE, IDMV, IDMV_CHOLET, PARIS_SIRET, LogIn
 from tests.security.oddities import ODD_VALUES
 from tests.security.walker import (
-    FormSpec,
     Identity,
     Pairs,
     Walker,
-    csrf_token,
     parse_forms,
+    refresher,
     report,
     rule_key,
     walk,
@@ -293,22 +292,6 @@ def with_query(walker: Walker, path: str, base: dict[str, str]) -> None:
         for value in (*ODD_VALUES, *DIGITS, PAST_32_BITS):
             pairs = [(key, old.encode()) for key, old in base.items() if key != name]
             walker.send("GET", path, [*pairs, (name, value)])
-
-
-def refresher(walker: Walker, who: Identity) -> Callable[[FormSpec], FormSpec]:
-    """The form again from its page, with a token of the current session (as `walk` does)."""
-
-    def refresh(spec: FormSpec) -> FormSpec:
-        fallback = csrf_token(who.ensure())
-        page = walker.send("GET", spec.page)
-        for fresh in parse_forms(page, who.sensible) if page is not None and page.status_int == 200 else []:
-            if fresh.key == spec.key:
-                return fresh
-        token = csrf_token(page) or fallback
-        fields = [(name, token if name == "csrf_token" else value) for name, value in spec.fields]
-        return FormSpec(spec.page, spec.action, spec.method, fields, spec.names)
-
-    return refresh
 
 
 def decide_alone(walker: Walker, who: Identity, page: str, action: str) -> None:

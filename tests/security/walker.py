@@ -476,6 +476,18 @@ def walk(walker: Walker, who: Identity, excluded: set[str]) -> None:
             who.prepare[extra]()
         collect(walker.send("GET", extra))
 
+    refresh = refresher(walker, who)
+    # Logging out last: it ends the session the other forms need (ensure opens it again anyway).
+    for spec in sorted(forms.values(), key=lambda spec: "deconnexion" in spec.action or "logout" in spec.action):
+        if spec.method == "GET":
+            walker.walk_query(urlsplit(spec.action).path, spec.names)
+        else:
+            walker.fuzz_form(spec, refresh)
+
+
+def refresher(walker: Walker, who: Identity) -> Callable[[FormSpec], FormSpec]:
+    """The form again from its page (prepared if it must be), with a token of the current session."""
+
     def refresh(spec: FormSpec) -> FormSpec:
         fallback = csrf_token(who.ensure())
         if spec.page in who.prepare:
@@ -488,12 +500,7 @@ def walk(walker: Walker, who: Identity, excluded: set[str]) -> None:
         fields = [(name, token if name == "csrf_token" else value) for name, value in spec.fields]
         return FormSpec(spec.page, spec.action, spec.method, fields, spec.names)
 
-    # Logging out last: it ends the session the other forms need (ensure opens it again anyway).
-    for spec in sorted(forms.values(), key=lambda spec: "deconnexion" in spec.action or "logout" in spec.action):
-        if spec.method == "GET":
-            walker.walk_query(urlsplit(spec.action).path, spec.names)
-        else:
-            walker.fuzz_form(spec, refresh)
+    return refresh
 
 
 def _get_forms(page: webtest.TestResponse | None, who: Identity) -> list[FormSpec]:

@@ -8,14 +8,12 @@ from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import insert
 
 from idp.extensions import db
-from idp.models import Company, Habilitation
 from shared.clock import utcnow
 from tests.e2e.conftest_sso import Services, services  # noqa: F401  (the fixture)
 from tests.idp.factories import PASSWORD, make_account
-from tests.integration.sso import role
+from tests.integration.sso import client_siret, delegate_clients, role
 
 pytestmark = pytest.mark.e2e
 
@@ -25,32 +23,12 @@ GARAGE, GARAGE_SIRET = "GARAGE DES QUATRE ROUTES", "98765432100012"
 BROWSER_COOKIE_LIMIT = 4093
 
 
-def client_siret(number: int) -> str:
-    return f"9{number:08d}00011"
-
-
 def a_thousand_delegations() -> None:
     account = make_account(db.session, email=EMAIL, siret=OWN_SIRET, prenom="Dominique", nom="EXPERT")
-    declarant = role("bpf", "declarant", "Déclarant")
-    sirets = [client_siret(number) for number in range(999)] + [GARAGE_SIRET]
+    sirets = [client_siret(number) for number in range(999)]
     names = {siret: f"CLIENT {siret[:9]}" for siret in sirets} | {GARAGE_SIRET: GARAGE}
-    db.session.execute(insert(Company), [{"siren": siret[:9], "name": names[siret]} for siret in sirets])
     end = utcnow().replace(year=2030, month=6, day=30, hour=12)
-    rows = [
-        {
-            "account_id": account.id,
-            "role_id": declarant.id,
-            "siret": OWN_SIRET,
-            "on_behalf_of_siret": siret,
-            "company_siren": siret[:9],
-            "granted_via": "par délégation de Camille DEMOLOIRE",
-            "delegated_by": "Camille DEMOLOIRE",
-            "expires_at": end,
-        }
-        for siret in sirets
-    ]
-    db.session.execute(insert(Habilitation), rows)
-    db.session.commit()
+    delegate_clients(account, role("bpf", "declarant", "Déclarant"), OWN_SIRET, names, expires_at=end)
 
 
 def session_cookie(page: Page, url: str) -> str:

@@ -9,10 +9,10 @@ from urllib.parse import urljoin
 import httpx
 from bs4 import BeautifulSoup
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from idp.extensions import db
-from idp.models import Account, Habilitation, Role, Service
+from idp.models import Account, Company, Habilitation, Role, Service
 from idp.services.clients import register_client
 from tests.live_server import serve
 
@@ -112,3 +112,29 @@ def submit_form(
         data[str(pressed["name"])] = button
     url = urljoin(str(response.url), str(form.get("action") or ""))
     return client.post(url, data=data, follow_redirects=follow_redirects)
+
+
+def client_siret(number: int) -> str:
+    """The SIRET of client number `number` of an accountant (its own SIREN: 9 followed by the number)."""
+    return f"9{number:08d}00011"
+
+
+def delegate_clients(account: Account, held: Role, firm_siret: str, names: dict[str, str], **values: Any) -> None:
+    """One delegation of `held` to `account` (of the firm `firm_siret`) per client SIRET of `names`, each client's
+    company named there: hundreds at once, as an accountant holds them."""
+    db.session.execute(insert(Company), [{"siren": siret[:9], "name": name} for siret, name in names.items()])
+    rows = [
+        {
+            "account_id": account.id,
+            "role_id": held.id,
+            "siret": firm_siret,
+            "on_behalf_of_siret": siret,
+            "company_siren": siret[:9],
+            "granted_via": "par délégation de Camille DEMOLOIRE",
+            "delegated_by": "Camille DEMOLOIRE",
+        }
+        | values
+        for siret in names
+    ]
+    db.session.execute(insert(Habilitation), rows)
+    db.session.commit()

@@ -8,14 +8,13 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
-from sqlalchemy import insert
 
 from idp.extensions import db
-from idp.models import Account, Company, Habilitation
+from idp.models import Account
 from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN
 from shared.clock import utcnow
 from tests.idp.factories import PASSWORD, make_account
-from tests.integration.sso import page_text, role, submit_form
+from tests.integration.sso import client_siret, delegate_clients, page_text, role, submit_form
 
 BROWSER_COOKIE_LIMIT = 4093
 REQUEST_LINE_LIMIT = 8190  # scripts/run's gunicorn --limit-request-line (its maximum)
@@ -24,30 +23,12 @@ GARAGE, GARAGE_SIRET = "GARAGE DES QUATRE ROUTES", "98765432100012"
 END = utcnow().replace(year=2030, month=6, day=30, hour=12)
 
 
-def client_siret(number: int) -> str:
-    return f"9{number:08d}00011"
-
-
 def delegate(account: Account, sirets: list[str], names: dict[str, str], **values: str) -> None:
     """Delegations of SOFFi's « Organisme Collecteur » to `account`, one per SIRET (companies named `names`)."""
     collecteur = role("soffi", "organisme_collecteur", values.pop("label", "Organisme Collecteur"))
-    db.session.execute(insert(Company), [{"siren": siret[:9], "name": names[siret]} for siret in sirets])
-    rows = [
-        {
-            "account_id": account.id,
-            "role_id": collecteur.id,
-            "siret": OWN_SIRET,
-            "on_behalf_of_siret": siret,
-            "company_siren": siret[:9],
-            "granted_via": "par délégation de Camille DEMOLOIRE",
-            "delegated_by": "Camille DEMOLOIRE",
-            "expires_at": END,
-        }
-        | values
-        for siret in sirets
-    ]
-    db.session.execute(insert(Habilitation), rows)
-    db.session.commit()
+    delegate_clients(
+        account, collecteur, OWN_SIRET, {siret: names[siret] for siret in sirets}, expires_at=END, **values
+    )
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from idp.extensions import db
-from idp.models import Account, Company, Habilitation, Role, Service
+from idp.models import Account, Habilitation, Role, Service
 from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN
 from shared.oidc_client.claims import ORGANISATIONS_CLAIM, parse_habilitations
+from tests.integration.sso import client_siret, delegate_clients, role
 from tests.oidc.rp import Browser, RelyingParty, callback_params, code_flow, query
 
 OWN_SIRET = "99972281200016"  # the accountant's firm
@@ -22,36 +23,14 @@ GARAGE_SIRET = "98765432100012"
 REQUEST_LINE_LIMIT = 4094
 
 
-def client_siret(number: int) -> str:
-    return f"9{number:08d}00011"
-
-
 @pytest.fixture
 def clients(provider: object, account: Account) -> list[str]:
     """A thousand delegations of SOFFi's « Organisme Collecteur » to `account`, one per client company."""
-    service = db.session.scalar(select(Service).where(Service.code == "soffi"))
-    assert service is not None
-    role = Role(service=service, code="organisme_collecteur", label="Organisme Collecteur")
-    db.session.add(role)
-    db.session.flush()
-    sirets = [client_siret(number) for number in range(CLIENTS - 1)] + [GARAGE_SIRET]
-    db.session.execute(insert(Company), [{"siren": siret[:9], "name": f"CLIENT {siret[:9]}"} for siret in sirets[:-1]])
-    db.session.add(Company(siren=GARAGE_SIRET[:9], name=GARAGE))
-    rows = [
-        {
-            "account_id": account.id,
-            "role_id": role.id,
-            "siret": OWN_SIRET,
-            "on_behalf_of_siret": siret,
-            "company_siren": siret[:9],
-            "granted_via": "par délégation",
-            "delegated_by": "Camille DEMOLOIRE",
-        }
-        for siret in sirets
-    ]
-    db.session.execute(insert(Habilitation), rows)
-    db.session.commit()
-    return sirets
+    names = {client_siret(number): f"CLIENT {client_siret(number)[:9]}" for number in range(CLIENTS - 1)}
+    names[GARAGE_SIRET] = GARAGE
+    collecteur = role("soffi", "organisme_collecteur", "Organisme Collecteur")
+    delegate_clients(account, collecteur, OWN_SIRET, names, granted_via="par délégation")
+    return list(names)
 
 
 def choose(browser: Browser, soffi: RelyingParty, **extra: str) -> tuple[object, object]:

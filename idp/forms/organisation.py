@@ -2,7 +2,7 @@
 
 from babel.dates import format_date
 from wtforms import RadioField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Regexp
 
 from idp import messages
 from idp.services.organisations import Organisation
@@ -15,7 +15,11 @@ class OrganisationForm(AppForm):
 
     siret = RadioField(
         "Pour quelle organisation agissez-vous ?",
-        validators=[DataRequired(messages.ORGANISATION_REQUIRED)],
+        # A SIRET's shape before any query: anything else names no organisation of the list.
+        validators=[
+            DataRequired(messages.ORGANISATION_REQUIRED),
+            Regexp(r"^\d{14}$", message=messages.ORGANISATION_REQUIRED),
+        ],
         validate_choice=False,
     )
 

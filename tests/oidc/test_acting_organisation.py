@@ -86,6 +86,9 @@ def test_an_organisation_the_person_does_not_hold_is_refused_next_to_the_list(
     browser: Browser, soffi: RelyingParty, clients: list[str]
 ) -> None:
     page, _ = choose(browser, soffi)
+    for odd in ("9" * 5000, "9876543210001", "abcdefghijklmn"):  # not a SIRET: refused before any query
+        odd_answer = pick(browser, page, odd)
+        assert odd_answer.status_code == 422 and "Choisissez l'organisation" in text(odd_answer)
     refused = pick(browser, page, "99999999900019")
     assert refused.status_code == 422 and "Choisissez l'organisation pour laquelle vous agissez." in text(refused)
     soup = BeautifulSoup(refused.text, "html.parser")

@@ -41,3 +41,29 @@ IMPORT_MISSING_HOURS = "nombre d'heures manquant."
 IMPORT_UNEXPECTED_HOURS = "cette ligne est un montant ou un nombre : laissez la colonne des heures vide."
 IMPORT_PAIR_EXPECTED = "deux nombres attendus : [stagiaires, heures]."
 IMPORT_SPECIALITIES = "au plus cinq spécialités (codes f4_<code NSF>)."
+
+# Services (design)
+STALE = (
+    "Ces informations ont été modifiées entre-temps (dans un autre onglet ou par une autre personne) : "
+    "rechargez la page, vos saisies n'ont pas été enregistrées."
+)
+NOT_FOUND = "Cette page n'existe pas ou n'est pas accessible avec vos habilitations."
+MOTIF_REQUIRED = "Indiquez le motif."
+CAMPAIGN_DEADLINE = "La date limite doit être postérieure à la fin de l'exercice."
+CAMPAIGN_RECTIFICATION = "La date limite de rectification ne peut pas précéder la date limite de dépôt."
+DA_OTHER_SIREN = "Le SIRET doit être celui d'un établissement de votre organisme (même SIREN)."
+DA_CODE_POSTAL = "Saisissez un code postal français à cinq chiffres."
+DA_STATE = "Cette action n'est pas possible : la déclaration d'activité est « {status} »."
+BPF_NEEDS_REGISTRATION = (
+    "Votre déclaration d'activité doit être enregistrée par le service régional de contrôle avant la saisie "
+    "d'un bilan pédagogique et financier."
+)
+BPF_NOT_DRAFT = "Ce bilan a été transmis : il ne se modifie plus. Utilisez « Rectifier » pour en corriger les chiffres."
+TRANSMIT_BLOCKED = "Le bilan n'a pas été transmis : corrigez les erreurs ci-dessous."
+SIGNATAIRE_NOM = "Indiquez le nom et le prénom du signataire."
+SIGNATAIRE_QUALITE = "Indiquez la qualité du signataire."
+CERTIFY = "Cochez « Je certifie l'exactitude des informations » pour transmettre le bilan."
+RECTIFY_NOT_TRANSMITTED = "Seul le dernier bilan transmis peut être rectifié."
+RECTIFY_TOO_LATE = (
+    "La date limite de rectification de ce bilan est passée : contactez votre service régional de contrôle."
+)

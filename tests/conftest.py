@@ -134,3 +134,26 @@ def empty_sofi_tables() -> None:
         for table in reversed(db.metadata.sorted_tables):
             if table.name not in SOFI_REFERENCE_TABLES:
                 connection.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+def bpf_database(database_server: str | None) -> str:
+    """Mon Activité Formation's own database, migrated once."""
+    import rp_bpf
+    from rp_bpf.extensions import db
+
+    url = new_database(database_server, "bpf")
+    app = rp_bpf.create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def empty_bpf_tables() -> None:
+    """Every table of Mon Activité Formation, emptied (in the app context of one of its apps)."""
+    from rp_bpf.extensions import db
+
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())

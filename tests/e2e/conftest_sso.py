@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 import rp_bpf
 import rp_soffi
 import rp_sofi
-from tests.conftest import empty_sofi_tables
+from tests.conftest import empty_bpf_tables, empty_sofi_tables
 from tests.e2e.conftest import AXE_PATH, AXE_SCRIPT, LiveServer
 from tests.integration.sso import serve_relying_party
 
@@ -26,8 +26,8 @@ class Services:
 
 
 @pytest.fixture
-def services(live_server: LiveServer, page: Page, sofi_database: str) -> Iterator[Services]:
-    """SOFFi, SOFI (with its test database, emptied afterwards) and Mon Activité Formation beside the IdP;
+def services(live_server: LiveServer, page: Page, sofi_database: str, bpf_database: str) -> Iterator[Services]:
+    """SOFFi, SOFI and Mon Activité Formation (with their test databases, emptied afterwards) beside the IdP;
     axe-core answered on their origins too, and an exception in any of them fails the test like one in the IdP."""
     errors: list[BaseException] = []
 
@@ -37,17 +37,28 @@ def services(live_server: LiveServer, page: Page, sofi_database: str) -> Iterato
     urls = {}
     with ExitStack() as stack:
         for code, package in (("soffi", rp_soffi), ("sofi", rp_sofi), ("bpf", rp_bpf)):
-            config = {"SQLALCHEMY_DATABASE_URI": sofi_database} if code == "sofi" else {}
+            databases = {"sofi": sofi_database, "bpf": bpf_database}
+            config = {"SQLALCHEMY_DATABASE_URI": databases[code]} if code in databases else {}
             app, url = stack.enter_context(
                 serve_relying_party(package.create_app, code, live_server.url, config=config)
             )
             if code == "sofi":
                 stack.callback(_empty_sofi, app)
+            if code == "bpf":
+                stack.callback(_empty_bpf, app)
             got_request_exception.connect(record, app)
             page.context.route(url + AXE_PATH, lambda route: route.fulfill(path=AXE_SCRIPT))
             urls[code] = url
         yield Services(idp=live_server.url, **urls)
     assert not errors, f"a service raised while serving the browser: {errors!r}"
+
+
+def _empty_bpf(app: Flask) -> None:
+    from rp_bpf.extensions import db
+
+    with app.app_context():
+        empty_bpf_tables()
+        db.engine.dispose()
 
 
 def _empty_sofi(app: Flask) -> None:

@@ -43,10 +43,11 @@ from idp.models import (
 from idp.oidc import keys
 from idp.services import backchannel_logout, habilitations
 from idp.services.clients import register_client
+from rp_bpf.extensions import db as bpf_db
 from shared.clock import epoch, utcnow
 from shared.oidc_client import ended_sessions
 from shared.oidc_client.access import current_user, login_required
-from tests.conftest import new_database
+from tests.conftest import empty_bpf_tables, new_database
 from tests.idp.factories import SIRET, make_account
 from tests.integration.sso import grant, page_text, rp_test_config, serve_relying_party, submit_form
 from tests.integration.test_sso_round_trip import rp_session, sign_in
@@ -283,10 +284,13 @@ def test_an_oversized_or_non_form_body_is_refused(soffi: tuple[Flask, str]) -> N
 
 
 @pytest.fixture
-def bpf(idp_url: str) -> Iterator[tuple[Flask, str]]:
-    with serve_relying_party(rp_bpf.create_app, "bpf", idp_url, setup=add_private_page) as served:
+def bpf(idp_url: str, bpf_database: str) -> Iterator[tuple[Flask, str]]:
+    config = {"SQLALCHEMY_DATABASE_URI": bpf_database}
+    with serve_relying_party(rp_bpf.create_app, "bpf", idp_url, setup=add_private_page, config=config) as served:
         yield served
-        dispose(served[0])
+    with served[0].app_context():  # its own database, migrated: emptied, as every service's test database
+        empty_bpf_tables()
+        bpf_db.engine.dispose()
 
 
 def test_a_disabled_account_is_logged_out_of_every_service_it_used(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from rp_bpf.bpf.content import BpfContent, Figures, content_from_json
+from rp_bpf.services.declarations import DeclarationData
 
 EXAMPLES = json.loads(
     (Path(__file__).resolve().parents[2] / "demo_data" / "bpf_exemples.json").read_text(encoding="utf-8")
@@ -42,3 +43,23 @@ def zero_json(**lines: Any) -> dict[str, Any]:
         data[frame] = {code: [0, 0] if isinstance(value, list) else 0 for code, value in data[frame].items()}
     data.update(f2=[0, 0], f4=[], f4_autres=[0, 0], g=[0, 0])
     return _change(data, lines)
+
+
+def declaration_data(**changes: Any) -> DeclarationData:
+    """FORMA'LOIRE's déclaration d'activité, as the examples describe the organisation."""
+    values: dict[str, Any] = {
+        "siret": "99791566500019",
+        "denomination": "FORMA'LOIRE CONSEIL",
+        "forme_juridique": "SAS",
+        "code_naf": "85.59A",
+        "adresse": "14 RUE DE LA FORMATION CONTINUE",
+        "code_postal": "44000",
+        "commune": "NANTES",
+        "adresse_publique": True,
+        "telephone": "0200000000",
+        "courriel": "contact@formaloire.example",
+        "dirigeant_nom": "DUPONT-DEMO Alix",
+        "dirigeant_qualite": "Président",
+        "date_debut_activite": None,
+    }
+    return DeclarationData(**(values | changes))

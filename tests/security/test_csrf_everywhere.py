@@ -30,12 +30,13 @@ import rp_bpf
 import rp_soffi
 import rp_sofi
 from idp import create_app as create_idp
+from rp_bpf.extensions import db as bpf_db
 from shared.clock import in_paris, utcnow
 from shared.oidc_client.access import ID_TOKEN_KEY, LOGIN_AT_KEY, USER_KEY
 from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.establishments import CURRENT_KEY
 from shared.web import CSRF_TEXT, csrf
-from tests.conftest import SOFI_REFERENCE_TABLES, idp_test_config
+from tests.conftest import SOFI_REFERENCE_TABLES, empty_bpf_tables, idp_test_config
 from tests.idp.conftest import FreshContext
 from tests.rp_sofi.conftest import sofi_config
 
@@ -887,8 +888,14 @@ RP_CASES: dict[str, Case] = {
 
 @pytest.fixture(params=["soffi", "bpf"])
 def rp(request: pytest.FixtureRequest) -> Iterator[tuple[str, Flask]]:
-    package = {"soffi": rp_soffi, "bpf": rp_bpf}[request.param]
-    app_ = package.create_app(rp_config())
+    if request.param == "bpf":  # its own database, migrated (emptied afterwards)
+        app_ = rp_bpf.create_app(rp_config(SQLALCHEMY_DATABASE_URI=request.getfixturevalue("bpf_database")))
+        with app_.app_context():
+            yield request.param, app_
+            empty_bpf_tables()
+            bpf_db.engine.dispose()
+        return
+    app_ = rp_soffi.create_app(rp_config())
     with app_.app_context():
         yield request.param, app_
 

@@ -2,6 +2,7 @@
 
 # Consistency rules of the BPF (bpf.md §6), verbatim
 NOT_INTEGER = "Saisissez un nombre entier positif ou nul (sans décimales)."
+TOO_LARGE = "Saisissez un nombre d'au plus douze chiffres."
 PART_CA = "La part du chiffre d'affaires doit être comprise entre 0 et 100 %."
 C_TOTAL = "Le total des produits ne correspond pas à la somme des lignes 1 à 11."
 C2_TOTAL = "Le total des produits ne correspond pas à la somme des lignes 2a à 2h."
@@ -37,6 +38,7 @@ IMPORT_COLUMNS = "trois colonnes attendues : code;stagiaires_ou_montant;heures."
 IMPORT_NOT_INTEGER = "« {value} » n'est pas un nombre entier positif ou nul."
 IMPORT_DECIMALS = "« {value} » : saisissez un nombre entier, sans décimales."
 IMPORT_MISSING_VALUE = "valeur manquante."
+IMPORT_TOO_LARGE_VALUE = "« {value} » dépasse le plus grand nombre accepté (999 999 999 999)."
 IMPORT_MISSING_HOURS = "nombre d'heures manquant."
 IMPORT_UNEXPECTED_HOURS = "cette ligne est un montant ou un nombre : laissez la colonne des heures vide."
 IMPORT_PAIR_EXPECTED = "deux nombres attendus : [stagiaires, heures]."

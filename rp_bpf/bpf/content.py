@@ -100,9 +100,14 @@ class InvalidContent(ValueError):
         self.problems = problems
 
 
+# The largest figure a line holds (twelve digits: a thousand billion euros, hours or trainees): sums of the cerfa's
+# lines stay far within the database's 64-bit integers.
+MAX_FIGURE = 999_999_999_999
+
+
 def is_whole(value: Any) -> bool:
     # bool is an int in Python, and 12.0 is not what the cerfa asks for: both are refused
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_FIGURE
 
 
 def not_integer(code: str) -> Problem:

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from rp_bpf import messages
-from rp_bpf.bpf.content import Figures, Pair, Speciality
+from rp_bpf.bpf.content import MAX_FIGURE, Figures, Pair, Speciality
 from rp_bpf.bpf.lines import BY_CODE, MAX_SPECIALITIES, NSF_CODE, NUMBER_KINDS, PAIR_KINDS, SPECIALITY_PREFIX
 from rp_bpf.bpf.rules import declared_totals
 
 MAX_BYTES = 1_000_000  # the whole cerfa is some sixty lines: a bigger file is not a BPF
 MAX_LINES = 500
-_WHOLE = re.compile(r"\d+")
+_WHOLE = re.compile(r"[0-9]+")  # ASCII digits: int() would read other scripts' too
 _DECIMAL = re.compile(r"-?\d*[.,]\d+")
 
 
@@ -66,15 +66,23 @@ def _csv_whole(cell: str) -> int:
     if not cell:
         raise _Bad(messages.IMPORT_MISSING_VALUE)
     if _WHOLE.fullmatch(cell):
-        return int(cell)
+        if len(cell.lstrip("0")) > len(str(MAX_FIGURE)):  # before int(), which refuses over 4 300 digits
+            raise _Bad(messages.IMPORT_TOO_LARGE_VALUE.format(value=cell[:20] + "…"))
+        return _bounded(int(cell))
     raise _Bad(
         (messages.IMPORT_DECIMALS if _DECIMAL.fullmatch(cell) else messages.IMPORT_NOT_INTEGER).format(value=cell)
     )
 
 
+def _bounded(value: int) -> int:
+    if value > MAX_FIGURE:
+        raise _Bad(messages.IMPORT_TOO_LARGE_VALUE.format(value=value))
+    return value
+
+
 def _json_whole(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
+        return _bounded(value)
     if isinstance(value, float) and value >= 0:
         raise _Bad(messages.IMPORT_DECIMALS.format(value=value))
     raise _Bad(messages.IMPORT_NOT_INTEGER.format(value=json.dumps(value, ensure_ascii=False)[:40]))
@@ -192,6 +200,8 @@ def _json_entries(text: str) -> list[tuple[int, str, Any]]:
         pairs = json.loads(text, object_pairs_hook=lambda pairs: pairs)
     except json.JSONDecodeError as error:
         raise ImportRefused(messages.IMPORT_BAD_JSON.format(detail=f"ligne {error.lineno}")) from None
+    except ValueError:  # a number of more than 4 300 digits
+        raise ImportRefused(messages.IMPORT_BAD_JSON.format(detail="nombre trop long")) from None
     except RecursionError:  # absurdly nested arrays
         raise ImportRefused(messages.IMPORT_BAD_JSON.format(detail="imbrication trop profonde")) from None
     if not isinstance(pairs, list) or not all(isinstance(pair, tuple) for pair in pairs):

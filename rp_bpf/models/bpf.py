@@ -5,7 +5,19 @@ SHA-256 and the receipt's PDF are written once and never again. `lock` refuses a
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rp_bpf.extensions import db
@@ -42,9 +54,9 @@ class Bpf(db.Model):  # type: ignore[name-defined]
     content: Mapped[str] = mapped_column(Text)  # JSON (snapshot.content_to_json); frozen once transmitted
     reopen_motif: Mapped[str | None] = mapped_column(Text)  # the control service's, when it reopened it
     # Totals kept as columns for the control services' counters and lists (computed, never typed)
-    c_total: Mapped[int] = mapped_column(Integer, default=0)
-    f1_stagiaires: Mapped[int] = mapped_column(Integer, default=0)
-    f1_heures: Mapped[int] = mapped_column(Integer, default=0)
+    c_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    f1_stagiaires: Mapped[int] = mapped_column(BigInteger, default=0)
+    f1_heures: Mapped[int] = mapped_column(BigInteger, default=0)
     no_activity: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

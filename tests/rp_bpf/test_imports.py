@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from rp_bpf import messages
 from rp_bpf.bpf.content import Figures, Pair
 from rp_bpf.bpf.imports import MAX_BYTES, MAX_LINES, ImportRefused, import_csv, import_file, import_json
 from rp_bpf.bpf.lines import NUMBER_LINES, PAIR_LINES
@@ -199,3 +200,23 @@ def test_exactly_500_lines_are_accepted():
 )
 def test_a_json_that_is_not_an_object_of_lines_is_refused(text, message):
     assert _refused(import_json, text.encode()).message == message
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"c1;1000000000000;\n", "b.csv"),  # thirteen digits
+        (b"c1;" + b"9" * 5000 + b";\n", "b.csv"),  # more digits than int() reads
+        (b'{"c1": 1000000000000}', "b.json"),
+    ],
+)
+def test_a_figure_beyond_twelve_digits_is_refused_with_its_line(data: bytes, name: str) -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_file(name, data)
+    assert "dépasse le plus grand nombre accepté (999 999 999 999)" in refused.value.bad_lines[0].reason
+
+
+def test_a_json_number_longer_than_python_reads_is_refused_as_unreadable() -> None:
+    with pytest.raises(ImportRefused) as refused:
+        import_file("b.json", b'{"c1": ' + b"9" * 5000 + b"}")
+    assert refused.value.message == messages.IMPORT_BAD_JSON.format(detail="nombre trop long")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 15:15:40.250822
+Create Date: 2026-12-07 15:18:31.098448
 
 """
 from alembic import op
@@ -112,9 +112,9 @@ def upgrade():
     sa.Column('status', sa.Enum('BROUILLON', 'BROUILLON_RECTIFICATIF', 'TRANSMIS', 'RECTIFIE', name='bpfstatus', native_enum=False, length=24), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('reopen_motif', sa.Text(), nullable=True),
-    sa.Column('c_total', sa.Integer(), nullable=False),
-    sa.Column('f1_stagiaires', sa.Integer(), nullable=False),
-    sa.Column('f1_heures', sa.Integer(), nullable=False),
+    sa.Column('c_total', sa.BigInteger(), nullable=False),
+    sa.Column('f1_stagiaires', sa.BigInteger(), nullable=False),
+    sa.Column('f1_heures', sa.BigInteger(), nullable=False),
     sa.Column('no_activity', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

@@ -1,5 +1,7 @@
 """Every French text of SOFI that code produces (templates hold the pages' own wording), by key."""
 
+from shared import forms
+
 # Consistency rules (sofi.md §6)
 CERTIFINFO_UNKNOWN = "Ce code Certifinfo n'existe pas."
 CERTIFINFO_REPLACED = "Cette certification a été remplacée par {code} : utilisez le nouveau code."
@@ -86,7 +88,7 @@ SEARCH_TEXT_REQUIRED = "Indiquez un intitulé, un code Certifinfo ou un code RNC
 SEARCH_NONE = "Aucune certification ne correspond à votre recherche."
 SUBMIT_REFUSED = "La saisie ne peut pas encore être transmise au Carif-Oref :"
 RECORD_STATUS = {"actif": "Actif", "en_attente_validation": "En attente de validation par le Carif-Oref"}
-TOO_LONG = "Ce texte est trop long ({max} caractères au maximum)."
+TOO_LONG = forms.TOO_LONG_TEXT
 
 # Annuaire
 ANNUAIRE_READ_ONLY = "Seul le gestionnaire de l'autosaisie modifie l'annuaire de l'établissement."
@@ -99,7 +101,7 @@ SITE_CREATED = (
 CONTACT_CREATED = "Le contact est créé."
 CONTACT_DELETED = "Le contact est supprimé."
 EMAIL_INVALID = "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."
-PHONE_INVALID = "Indiquez un numéro de téléphone valide, par exemple 02 40 20 40 20."
+PHONE_INVALID = forms.PHONE_TEXT
 
 # File de validation (Carif-Oref)
 ACTION_NOT_PENDING = "Aucune décision possible : cette action est « {status} »."

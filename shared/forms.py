@@ -8,6 +8,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from wtforms import Field, PasswordField, StringField, TextAreaField, ValidationError
 from wtforms import Form as BaseForm
+from wtforms.validators import Length
+
+from shared.identifiers import normalize_phone
 
 CONTROL_CHARACTER_TEXT = "Ce champ contient un caractère non autorisé (caractère de contrôle)."
 
@@ -39,3 +42,33 @@ class AppForm(FlaskForm):
             if isinstance(field, StringField) and not isinstance(field, PasswordField):
                 field.validators = [_refuse_control_characters, *field.validators]
             return field
+
+
+TOO_LONG_TEXT = "Ce texte est trop long ({max} caractères au maximum)."
+PHONE_TEXT = "Indiquez un numéro de téléphone valide, par exemple 02 40 20 40 20."
+
+
+def strip(value: Any) -> Any:
+    """Filter: spaces around a typed text are never meant."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def too_long(size: int) -> Length:
+    return Length(max=size, message=TOO_LONG_TEXT.format(max=size))
+
+
+def validate_phone(form: BaseForm, field: Field) -> None:
+    """A French (or international) telephone number, stored as displayed: « 02 40 20 40 20 »."""
+    if not field.data:
+        return
+    formatted = normalize_phone(field.data, "display") if len(field.data) <= 32 else None
+    if formatted is None or len(formatted) > 20:
+        raise ValidationError(PHONE_TEXT)
+    field.data = formatted
+
+
+def lock_of(text: str | None) -> int | None:
+    """The record's version a page was built from (optimistic locking), from its hidden field; None when missing
+    or forged (then the save is refused as stale)."""
+    text = text or ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None  # « ² » is not ASCII

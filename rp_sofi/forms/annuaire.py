@@ -11,27 +11,9 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from rp_sofi import messages
 from rp_sofi.models import Etablissement, Site
 from rp_sofi.services import annuaire
-from shared.forms import AppForm
-from shared.identifiers import normalize_phone
+from shared.forms import AppForm, lock_of, strip, too_long, validate_phone
 
 CIVILITES = [SelectChoice("", "Non précisée"), SelectChoice("Mme", "Madame"), SelectChoice("M.", "Monsieur")]
-
-
-def strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def too_long(size: int) -> Length:
-    return Length(max=size, message=messages.TOO_LONG.format(max=size))
-
-
-def validate_phone(form: Form, field: Field) -> None:
-    if not field.data:
-        return
-    formatted = normalize_phone(field.data, "display") if len(field.data) <= 32 else None
-    if formatted is None or len(formatted) > 20:
-        raise ValidationError(messages.PHONE_INVALID)
-    field.data = formatted
 
 
 def validate_url(form: Form, field: Field) -> None:
@@ -41,8 +23,7 @@ def validate_url(form: Form, field: Field) -> None:
 
 def version_of(form: AppForm) -> int | None:
     """The record's version the page was built from (optimistic locking); None when missing or forged."""
-    text = form.version.data or ""
-    return int(text) if text.isascii() and text.isdigit() else None  # « ² » is a digit, not an ASCII one
+    return lock_of(form.version.data)
 
 
 class EtablissementForm(AppForm):

@@ -8,10 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from rp_sofi import messages
-from rp_sofi.forms.annuaire import strip, too_long
 from rp_sofi.services.dashboard import DEPARTEMENTS
 from rp_sofi.services.validation import KINDS, QueueFilter
-from shared.forms import AppForm
+from shared.forms import AppForm, strip, too_long
 from shared.identifiers import compact, siret_error
 
 # Certifinfo gives the level of the 2019 national framework (Formation.niveau_sortie keeps it the same way).

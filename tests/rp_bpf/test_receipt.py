@@ -1,6 +1,10 @@
 """The receipt « Accusé de réception » (bpf.md §5.3): built from the frozen snapshot, printed in French with
 the Paris time of transmission, the same bytes for the same receipt."""
 
+import hashlib
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -100,3 +104,16 @@ def test_the_receipt_fits_one_readable_a4_page(tmp_path: Path) -> None:
     data = receipt_pdf(make_receipt(version=3, late=True, third_party_siret="99643906300016"))
     assert page_count(data) == 1
     assert is_drawn(render_page(data, tmp_path, "receipt"))
+
+
+def test_another_process_renders_the_same_bytes() -> None:
+    """Determinism is not only within a process: no clock, random id or hash seed reaches the file."""
+    script = (
+        "import hashlib, sys; from tests.rp_bpf.test_receipt import make_receipt; "
+        "from rp_bpf.bpf.receipt import receipt_pdf; "
+        "sys.stdout.write(hashlib.sha256(receipt_pdf(make_receipt())).hexdigest())"
+    )
+    root = Path(__file__).resolve().parents[2]
+    environment = os.environ | {"PYTHONHASHSEED": "12345", "PYTHONPATH": str(root)}
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, env=environment, capture_output=True, check=True)
+    assert result.stdout.decode() == hashlib.sha256(receipt_pdf(make_receipt())).hexdigest()

@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
@@ -94,6 +95,17 @@ def paragraph(text: object, paragraph_style: ParagraphStyle = BODY) -> Paragraph
     return Paragraph(markup(text), paragraph_style)
 
 
+def fitted(text: str, width: float, size: float, font: str = "Helvetica") -> str:
+    """The text cut with « … » so that it holds in `width` points: a long dénomination in a footer line must
+    not run over the page number or off the page."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    text = text[: int(width / (size * 0.19))]  # no Helvetica glyph is narrower than 0.19 em: the rest never fits
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _numbered_canvas(footer: str) -> type[Canvas]:
     """A canvas that writes « {footer} — page n / total » at the foot of each page: the total is known only
     once every page is laid out, so pages are kept and drawn at save (ReportLab's usual recipe)."""
@@ -112,9 +124,10 @@ def _numbered_canvas(footer: str) -> type[Canvas]:
                 self.__dict__.update(state)
                 self.setFont("Helvetica", 7.5)
                 self.setFillColor(GREY)
-                page = messages.DOCUMENT_PAGE.format(number=number, total=len(self._pages))
-                self.drawString(MARGIN + 6, 9 * mm, pdf_text(footer))
-                self.drawRightString(A4[0] - MARGIN - 6, 9 * mm, pdf_text(page))
+                page = pdf_text(messages.DOCUMENT_PAGE.format(number=number, total=len(self._pages)))
+                room = WIDTH - stringWidth(page, "Helvetica", 7.5) - 5 * mm
+                self.drawString(MARGIN + 6, 9 * mm, fitted(pdf_text(footer), room, 7.5))
+                self.drawRightString(A4[0] - MARGIN - 6, 9 * mm, page)
                 super().showPage()
             super().save()
 

@@ -21,7 +21,7 @@ from rp_bpf.bpf.exports import (
 )
 from rp_bpf.bpf.imports import ImportRefused, import_csv, import_json
 from rp_bpf.bpf.snapshot import content_to_json, sha256
-from tests.rp_bpf.factories import EXAMPLES, make_content
+from tests.rp_bpf.factories import EXAMPLES, VALID, make_content
 from tests.rp_bpf.pdfs import is_drawn, page_count, pdf_text, render_page
 
 MENTION = "Transmis le 01/04/2026 à 01 h 30 (heure de Paris) — rectificatif n° 1 (version 2)"
@@ -211,3 +211,12 @@ def test_the_campaign_csv_reads_its_rows_lazily_and_writes_them_by_bounded_piece
     assert source.taken == 100_000
     assert max(len(chunk) for chunk in rest) < 80 * 1024
     assert sum(chunk.count(b"\r\n") for chunk in rest) == 100_000
+
+
+def test_a_long_denomination_wraps_in_its_frame_and_is_cut_in_the_footer() -> None:
+    denomination = "ASSOCIATION RÉGIONALE POUR LA FORMATION PROFESSIONNELLE DES ADULTES ET L'ŒUVRE " * 3 + "FIN"
+    data = bpf_pdf(make_content(a={**VALID["a"], "denomination": denomination}))
+    text = pdf_text(data)
+    assert f"Dénomination {denomination}" in text  # whole, on several lines, in frame A
+    assert "Bilan pédagogique et financier 2025 — ASSOCIATION RÉGIONALE" in text
+    assert "… page 1 / 3" in text  # the footer's dénomination stops short of the page number

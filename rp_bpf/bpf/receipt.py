@@ -150,7 +150,14 @@ def receipt_totals(receipt: Receipt) -> list[tuple[str, str]]:
 
 
 def _table(rows: list[tuple[str, str]], value_style: ParagraphStyle, label_width: float) -> Table:
-    cells = [[pdf.paragraph(label, pdf.BOLD), pdf.paragraph(value, value_style)] for label, value in rows]
+    # « Hors délai » is what a control agent looks for first: it stands out in bold
+    cells = [
+        [
+            pdf.paragraph(label, pdf.BOLD),
+            pdf.paragraph(value, pdf.BOLD if value == messages.RECEIPT_LATE else value_style),
+        ]
+        for label, value in rows
+    ]
     table = Table(cells, colWidths=[label_width, pdf.WIDTH - label_width])
     table.setStyle(
         TableStyle(

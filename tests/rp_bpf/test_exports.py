@@ -159,7 +159,10 @@ def test_the_campaign_csv_has_a_bom_a_header_and_one_row_per_organisation() -> N
     header = data.decode("utf-8-sig").split("\r\n", 1)[0].split(";")
     assert tuple(header) == CAMPAIGN_COLUMNS
     assert {"c1", "c_total", "f1a_stagiaires", "f1a_heures", "e1_personnes", "f4_5_libelle", "h_qualite"} <= set(header)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert [len(row) for row in rows] == [len(CAMPAIGN_COLUMNS)] * 3
     transmitted, waiting = read_campaign(data)
+    assert transmitted["h_qualite"] == "Président"
     assert transmitted["transmis_le_heure_de_paris"] == "2026-04-01 01:30"
     assert (transmitted["version"], transmitted["hors_delai"], transmitted["statut"]) == ("2", "oui", "Transmis")
     assert (transmitted["c_total"], transmitted["f1_total_stagiaires"], transmitted["f1_total_heures"]) == (

@@ -69,3 +69,57 @@ RECTIFY_NOT_TRANSMITTED = "Seul le dernier bilan transmis peut être rectifié."
 RECTIFY_TOO_LATE = (
     "La date limite de rectification de ce bilan est passée : contactez votre service régional de contrôle."
 )
+
+# The BPF's documents: receipt « Accusé de réception » (bpf.md §5.3), printable BPF and exports (§7; design)
+DOCUMENT_AUTHOR = "Mon Activité Formation"
+DOCUMENT_PAGE = "page {number} / {total}"
+DOCUMENT_UNKNOWN = "non renseigné"
+DOCUMENT_YES = "oui"
+DOCUMENT_NO = "non"
+RECEIPT_TITLE = "Accusé de réception — Bilan pédagogique et financier {exercice}"
+RECEIPT_INTRO = (
+    "Mon Activité Formation atteste avoir reçu le bilan pédagogique et financier (cerfa n° 10443) décrit ci-dessous."
+)
+RECEIPT_NUMBER = "Numéro d'accusé de réception"
+RECEIPT_DENOMINATION = "Dénomination"
+RECEIPT_SIRET = "N° SIRET"
+RECEIPT_NDA = "Numéro de déclaration d'activité"
+RECEIPT_EXERCICE = "Exercice comptable"
+RECEIPT_EXERCICE_VALUE = "du {du} au {au}"
+RECEIPT_TRANSMITTED_AT = "Date et heure de transmission"
+RECEIPT_TRANSMITTED_AT_VALUE = "le {day} à {hour}\u00a0h\u00a0{minute} (heure de Paris)"  # « 15 h 32 » never wraps
+RECEIPT_TRANSMITTED_BY = "Transmis par"
+RECEIPT_THIRD_PARTY = "{name}, tiers-déclarant SIRET {siret} pour le compte de {on_behalf_of}"
+RECEIPT_VERSION = "Version"
+RECEIPT_VERSION_INITIAL = "initial (version 1)"
+RECEIPT_VERSION_RECTIFICATIVE = "rectificatif n° {number} (version {version})"
+RECEIPT_DEADLINE = "Délai"
+RECEIPT_LATE = "Hors délai"
+RECEIPT_ON_TIME = "Dans le délai"
+RECEIPT_TOTALS = "Totaux déclarés"
+RECEIPT_C_TOTAL = "Total des produits réalisés au titre de la formation professionnelle (cadre C)"
+RECEIPT_D_TOTAL = "Total des charges de l'organisme liées à l'activité de formation (cadre D)"
+RECEIPT_F1_TOTAL = "Total des stagiaires et des heures de formation suivies (cadre F-1)"
+RECEIPT_F1_VALUE = "{count} stagiaires, {hours} heures"
+RECEIPT_FINGERPRINT = "Empreinte SHA-256 du bilan transmis"
+RECEIPT_FINGERPRINT_HELP = (
+    "L'empreinte identifie le contenu exact du bilan transmis : le bilan conservé par l'administration a la "
+    "même empreinte. Conservez cet accusé de réception."
+)
+RECEIPT_FOOTER = "Accusé de réception {number}"
+CERFA_TITLE = "Bilan pédagogique et financier {exercice}"
+CERFA_SUBTITLE = (
+    "Présentation imprimable d'après le cerfa n° 10443*17 : retrace l'activité de l'organisme de formation "
+    "pendant l'exercice comptable."
+)
+CERFA_FOOTER = "Bilan pédagogique et financier {exercice} — {denomination} — N° SIRET {siret}"
+CERFA_EXERCICE = "Exercice comptable"
+CERFA_C_INTRO = "Produits provenant :"
+CERFA_CODE = "Code"
+CERFA_AMOUNT = "Montant"
+CERFA_PERSONS = "Nombre"
+CERFA_PERSONS_HOURS = "Nombre d'heures de formation dispensées"
+CERFA_TRAINEES = "Nombre de stagiaires"
+CERFA_TRAINEES_HOURS = "Nombre total d'heures de formation suivies par les stagiaires"
+CERFA_DONT = "dont {label}"
+CERFA_SPECIALITY = "{code_nsf} — {libelle}"

@@ -1,14 +1,15 @@
 """Import of a BPF draft's figures (frames C to G) from CSV `code;stagiaires_ou_montant;heures` or JSON
-`{"c1": 12000, "f1a": [12, 840]}` (bpf.md §7). All or nothing: a file with any bad line is refused with every
-bad line listed, so that the declarant corrects it once. Totals in the file are checked against the sums of
-their lines, never taken. The speciality rows of F-4 are coded f4_<code NSF> (f4_326); the three-column format
-has no room for their libellé, which the declarant types on screen."""
+`{"c1": 12000, "f1a": [12, 840]}` (bpf.md §7), or from a BPF's JSON export (its snapshot). All or nothing: a
+file with any bad line is refused with every bad line listed, so that the declarant corrects it once. Totals in
+the file are checked against the sums of their lines, never taken. The speciality rows of F-4 are coded
+f4_<code NSF> (f4_326); the three-column format has no room for their libellé, which the declarant types on
+screen (the JSON export keeps it)."""
 
 import csv
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rp_bpf import messages
@@ -194,7 +195,7 @@ def import_csv(data: bytes) -> Figures:
     return _figures(_csv_entries(_text(data)), _csv_value)
 
 
-def _json_entries(text: str) -> list[tuple[int, str, Any]]:
+def _json_pairs(text: str) -> list[tuple[str, Any]]:
     try:
         # pairs kept as a list: a duplicated key must be reported, not silently overwritten
         pairs = json.loads(text, object_pairs_hook=lambda pairs: pairs)
@@ -206,18 +207,73 @@ def _json_entries(text: str) -> list[tuple[int, str, Any]]:
         raise ImportRefused(messages.IMPORT_BAD_JSON.format(detail="imbrication trop profonde")) from None
     if not isinstance(pairs, list) or not all(isinstance(pair, tuple) for pair in pairs):
         raise ImportRefused(messages.IMPORT_JSON_NOT_OBJECT)
-    entries, position = [], 0
+    return pairs
+
+
+class _Lines:
+    """Each key's line number, found in document order: json gives no positions for valid input."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.position = text, 0
+
+    def of(self, key: str) -> int:
+        found = re.compile(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:').search(self.text, self.position)
+        self.position = found.end() if found else self.position
+        return self.text.count("\n", 0, self.position) + 1
+
+
+def _json_entries(text: str, pairs: list[tuple[str, Any]]) -> list[tuple[int, str, Any]]:
+    lines = _Lines(text)
+    return [(lines.of(key), str(key).strip().lower(), value) for key, value in pairs]
+
+
+# The JSON export's shape (snapshot.content_to_json, bpf.md §7 « JSON snapshot »): figures nested by frame, F-4's
+# rows as a list, computed totals under "totaux_calcules" (checked like any declared total). Frames A, B and H
+# are typed on screen, so their keys are passed over rather than refused.
+_SNAPSHOT_FRAMES = ("c", "d", "e", "f1", "f3", "totaux_calcules")
+_SNAPSHOT_MARKS = {*_SNAPSHOT_FRAMES, "f4"}
+_SNAPSHOT_SKIPPED = {"siren", "siret", "nda", "exercice", "exercice_du", "exercice_au", "actions_distance", "a", "h"}
+
+
+def _is_object(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(pair, tuple) for pair in value)
+
+
+def _snapshot_entries(text: str, pairs: list[tuple[str, Any]]) -> tuple[list[tuple[int, str, Any]], dict[str, str]]:
+    """The snapshot's figures as flat entries, and F-4's libellés by code NSF (the flat shape has none)."""
+    lines, entries, libelles = _Lines(text), [], {}
     for key, value in pairs:
-        # the line of each key, found in document order: json gives no positions for valid input
-        found = re.compile(r'"' + re.escape(json.dumps(key)[1:-1]) + r'"\s*:').search(text, position)
-        position = found.end() if found else position
-        entries.append((text.count("\n", 0, position) + 1, str(key).strip().lower(), value))
-    return entries
+        number = lines.of(key)
+        if key in _SNAPSHOT_SKIPPED:
+            continue
+        if key in _SNAPSHOT_FRAMES and _is_object(value):
+            entries += [(lines.of(code), code.strip().lower(), figure) for code, figure in value]
+        elif key == "f4" and isinstance(value, list) and all(_is_object(row) for row in value):
+            for row in map(dict, value):
+                code_nsf = str(row.get("code_nsf", "")).strip().lower()
+                libelles[code_nsf] = str(row.get("libelle", ""))
+                entries.append(
+                    (lines.of("code_nsf"), SPECIALITY_PREFIX + code_nsf, [row.get("stagiaires"), row.get("heures")])
+                )
+        else:  # f2, f4_autres and g sit at the top; anything else is reported as an unknown code
+            entries.append((number, key.strip().lower(), value))
+    return entries, libelles
+
+
+def _with_libelles(figures: Figures, libelles: dict[str, str]) -> Figures:
+    rows = tuple(replace(row, libelle=libelles.get(row.code_nsf, "")) for row in figures.specialities)
+    return replace(figures, specialities=rows)
 
 
 def import_json(data: bytes) -> Figures:
-    """Figures from `{"c1": 12000, "f1a": [12, 840]}`; raises ImportRefused listing every bad key."""
-    return _figures(_json_entries(_text(data)), _json_value)
+    """Figures from `{"c1": 12000, "f1a": [12, 840]}`, or from the JSON export of a BPF (its snapshot, frames
+    nested, F-4's libellés kept); raises ImportRefused listing every bad key."""
+    text = _text(data)
+    pairs = _json_pairs(text)
+    if any(key in _SNAPSHOT_MARKS for key, _ in pairs):
+        entries, libelles = _snapshot_entries(text, pairs)
+        return _with_libelles(_figures(entries, _json_value), libelles)
+    return _figures(_json_entries(text, pairs), _json_value)
 
 
 def import_file(filename: str, data: bytes) -> Figures:

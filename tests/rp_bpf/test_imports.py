@@ -11,7 +11,8 @@ from rp_bpf.bpf.imports import MAX_BYTES, MAX_LINES, ImportRefused, import_csv, 
 from rp_bpf.bpf.lines import NUMBER_LINES, PAIR_LINES
 from rp_bpf.bpf.problems import blocking
 from rp_bpf.bpf.rules import figures_problems
-from tests.rp_bpf.factories import make_figures
+from rp_bpf.bpf.snapshot import content_to_json
+from tests.rp_bpf.factories import make_content, make_figures
 
 EXAMPLE = make_figures()
 
@@ -220,3 +221,22 @@ def test_a_json_number_longer_than_python_reads_is_refused_as_unreadable() -> No
     with pytest.raises(ImportRefused) as refused:
         import_file("b.json", b'{"c1": ' + b"9" * 5000 + b"}")
     assert refused.value.message == messages.IMPORT_BAD_JSON.format(detail="nombre trop long")
+
+
+def test_a_stored_bpf_imports_its_figures_with_the_libelles_and_without_its_identification():
+    snapshot = content_to_json(make_content())
+    assert import_json(json.dumps(snapshot, indent=1).encode()) == EXAMPLE
+    assert EXAMPLE.specialities[0].libelle == "Comptabilité, gestion"
+
+
+def test_a_stored_bpf_with_a_bad_figure_is_refused_at_its_line():
+    snapshot = content_to_json(make_content())
+    snapshot["f3"]["f3b"] = [40, 5.5]
+    snapshot["f4"][1]["stagiaires"] = "soixante"
+    text = json.dumps(snapshot, indent=1)
+    with pytest.raises(ImportRefused) as refused:
+        import_json(text.encode())
+    rows = text.splitlines()
+    f3b = next(number for number, row in enumerate(rows, 1) if '"f3b"' in row)
+    f4_326 = next(number for number, row in enumerate(rows, 1) if '"326"' in row)
+    assert [(bad.line, bad.code) for bad in refused.value.bad_lines] == [(f3b, "f3b"), (f4_326, "f4_326")]

@@ -4,14 +4,15 @@ replaces it (the earlier one becomes « Rectifié ») and nothing is ever delete
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
 from rp_bpf import messages
+from rp_bpf.bpf import receipt
 from rp_bpf.bpf.problems import Severity
 from rp_bpf.bpf.snapshot import canonical_bytes, content_to_json, sha256
-from rp_bpf.models import Bpf, BpfStatus, Declaration, JournalEvent
+from rp_bpf.models import Bpf, BpfStatus, Declaration, JournalEvent, Receipt
 from rp_bpf.services import bpfs, campaigns
 from rp_bpf.services.errors import Blocked, Invalid, NotAllowed, NotFound, Stale
 from rp_bpf.services.journal import Actor, record
@@ -67,12 +68,34 @@ def transmit(
     bpf.transmitted_by_sub, bpf.transmitted_by_name = actor.sub, actor.name
     bpf.transmitted_by_siret, bpf.on_behalf_of_siret = actor.third_party_siret, signature.on_behalf_of_siret
     bpf.signataire_nom, bpf.signataire_qualite = signature.signataire_nom.strip(), signature.signataire_qualite.strip()
-    bpf.receipt_number = f"BPF-{bpf.exercice}-{declaration.nda}-{bpf.version}"
+    bpf.receipt_number = receipt.receipt_number(bpf.exercice, declaration.nda, bpf.version)
     for earlier in bpfs.versions(db, siren, bpf.exercice):
         if earlier.status == BpfStatus.TRANSMIS and earlier.id != bpf.id:
             earlier.status = BpfStatus.RECTIFIE
+    db.add(Receipt(bpf_id=bpf.id, pdf=_receipt_pdf(bpf, snapshot), created_at=now))
     record(db, actor, JournalEvent.BPF_TRANSMITTED, siren, now, bpf.id, bpf.receipt_number)
     return bpf
+
+
+def _receipt_pdf(bpf: Bpf, snapshot: dict[str, object]) -> bytes:
+    """Written once, from the frozen snapshot: a later download gives the same bytes, never a new rendering."""
+    assert bpf.transmitted_at is not None and bpf.transmitted_by_name is not None
+    made = receipt.receipt_from_snapshot(
+        snapshot,
+        version=bpf.version,
+        transmitted_at=bpf.transmitted_at.replace(tzinfo=UTC),
+        transmitted_by=bpf.transmitted_by_name,
+        late=bpf.late,
+        third_party_siret=bpf.transmitted_by_siret,
+    )
+    return receipt.receipt_pdf(made)
+
+
+def get_receipt(db: DbSession, bpf: Bpf) -> Receipt:
+    found = db.get(Receipt, bpf.id)
+    if found is None:
+        raise NotFound(messages.NOT_FOUND)
+    return found
 
 
 def snapshot_of(bpf: Bpf) -> dict[str, object]:

@@ -18,6 +18,7 @@ from rp_bpf.services.transmission import Signature
 from shared.db import DbSession
 from tests.rp_bpf.conftest import AGENT, DECLARANT, IN_TIME
 from tests.rp_bpf.factories import declaration_data, make_content, make_figures
+from tests.rp_bpf.pdfs import pdf_text
 
 SIREN = "997915665"
 SIGNED = Signature(True, "DUPONT-DEMO Alix", "Président")
@@ -212,3 +213,19 @@ def test_rectification_ends_at_the_campaigns_limit(session: DbSession, declarati
         BpfStatus.BROUILLON_RECTIFICATIF,
         "Chiffres à revoir",
     )
+
+
+def test_the_receipt_is_written_once_at_transmission_and_read_back_identical(
+    session: DbSession, declaration: Declaration
+) -> None:
+    draft = filled(session)
+    sent = transmission.transmit(session, DECLARANT, SIREN, draft.id, draft.lock, SIGNED, IN_TIME)
+    stored = transmission.get_receipt(session, sent).pdf
+    assert stored.startswith(b"%PDF-")
+    text = pdf_text(stored)
+    assert "BPF-2025-52440000001-1" in text and sent.snapshot_sha256 in text
+    assert "le 02/03/2026 à 10 h 30" in text  # 09:30 UTC, in Paris in winter
+    session.expire_all()
+    assert transmission.get_receipt(session, session.get(Bpf, sent.id)).pdf == stored
+    with pytest.raises(NotFound):  # a draft has none
+        transmission.get_receipt(session, bpfs.start(session, DECLARANT, SIREN, 2024, IN_TIME))

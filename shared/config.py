@@ -39,6 +39,8 @@ def base_settings(
         "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Mes Démarches <no-reply@emploi.gouv.fr>"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # /metrics is served only to a request carrying it as a bearer token (shared/metrics.py); unset: a 404.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         # Off only for load benchmarks run on loopback (every request comes from one address).
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
     }

@@ -14,6 +14,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
+from shared import metrics
 from shared.clock import in_paris
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -95,6 +96,7 @@ def database_id(value: str) -> int:
 def init_common(app: Flask) -> None:
     """Wire CSRF, headers, error pages, templates and DSFR assets into an app (before its blueprints: the routes'
     `<int:…>` are database ids)."""
+    metrics.init_app(app)  # first: its timer starts before any other hook runs
     app.url_map.converters["int"] = DatabaseId
     csrf.init_app(app)
     app.jinja_env.undefined = StrictUndefined

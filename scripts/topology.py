@@ -22,7 +22,9 @@ COMMON = ("APP_ENV", "SECRET_KEY")
 MAIL = ("SMTP_HOST", "SMTP_PORT", "MAIL_SENDER")
 # The provider's own settings: its database, the rate limits' counters (Redis), the base of the links it sends.
 IDP = (*COMMON, "DATABASE_URL", "RATELIMIT_STORAGE_URI", "IDP_PUBLIC_URL")
-WEB = ("METRICS_TOKEN",)  # /metrics is served only with it (shared/metrics.py)
+# /metrics is served only with METRICS_TOKEN (shared/metrics.py); gunicorn's workers add up their values in
+# PROMETHEUS_MULTIPROC_DIR (left unset here: each process counts alone).
+WEB = ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR")
 
 
 def service_env(code: str) -> tuple[str, ...]:
@@ -55,7 +57,7 @@ class Step:
 class Process:
     """A long-running process. `{host}` in its command is where it listens: loopback here, every address in a
     container. `local_only`: replaced in compose by an image (the mail catcher); `instances`: how many compose
-    runs (behind nginx for the provider)."""
+    runs (behind nginx for the provider). `port`: where it serves pages (and /healthz)."""
 
     name: str
     command: str
@@ -92,8 +94,13 @@ PROCESSES = (
     Process(
         "mail-catcher", "node_modules/.bin/maildev --ip 127.0.0.1 --smtp 1025 --web 1080 --silent", local_only=True
     ),
-    # The e-mails, and the back-channel logout notices to the services.
-    Process("outbox-worker", "flask --app idp outbox work --interval 1", (*IDP, *MAIL)),
+    # The e-mails, and the back-channel logout notices to the services; its own /metrics (the e-mails sent and
+    # failed are counted in this process), served only when METRICS_TOKEN is set.
+    Process(
+        "outbox-worker",
+        "flask --app idp outbox work --interval 1 --metrics-bind {host}:9101",
+        (*IDP, *MAIL, "METRICS_TOKEN"),
+    ),
     # The access requests' follow-up (reminders after 7 days, agents after 15): hourly, as cron would.
     Process("access-requests-follow-up", "flask --app idp access-requests follow-up --every 3600", IDP),
     # Reminders before a habilitation ends, and the services' sessions closed once it has: each minute.

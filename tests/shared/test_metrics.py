@@ -1,9 +1,13 @@
 """/metrics: served only with METRICS_TOKEN as a bearer token; request latency by endpoint (never by path); the
 provider's logins and e-mails counted as their transactions commit; the outbox's age read at scrape time."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import time_machine
 import webtest
@@ -144,3 +148,42 @@ def test_a_service_serves_its_metrics_too(tmp_path: Path) -> None:
     assert answer.status_code == 200
     assert 'http_request_duration_seconds_count{endpoint="health.alive",status="2xx"} 1.0' in answer.text
     assert "idp_logins_total" not in answer.text  # each app its own registry
+
+
+def test_a_process_without_pages_serves_its_metrics_under_the_same_rule(scraped: Flask) -> None:
+    """The outbox worker (`outbox work --metrics-bind`): its e-mail counters live in its own process."""
+    server = metrics.serve_in_background(scraped, "127.0.0.1", 0)
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/metrics"
+        assert httpx.get(url).status_code == 404
+        assert httpx.get(url, headers=bearer("wrong-token")).status_code == 404
+        assert httpx.get(url.replace("/metrics", "/"), headers=bearer(TOKEN)).status_code == 404
+        answer = httpx.get(url, headers=bearer(TOKEN))
+        assert answer.status_code == 200
+        assert "mail_sent_total" in answer.text and OLDEST_PENDING in answer.text
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+WORKER = """
+import sys
+import rp_soffi
+
+app = rp_soffi.create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sys.argv[1], "METRICS_TOKEN": "t"})
+client = app.test_client()
+client.get("/healthz")
+if sys.argv[2] == "scrape":
+    print(client.get("/metrics", headers={"Authorization": "Bearer t"}).text)
+"""
+
+
+def test_the_values_of_gunicorn_workers_are_added_up(tmp_path: Path) -> None:
+    """Each worker is a process: with PROMETHEUS_MULTIPROC_DIR, a scrape answered by one sees them all."""
+    environment = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus")}
+    database = f"sqlite:///{tmp_path}/rp.sqlite3"
+    for role in ("serve", "serve", "scrape"):
+        done = subprocess.run(
+            [sys.executable, "-c", WORKER, database, role], env=environment, capture_output=True, text=True, check=True
+        )
+    assert 'http_request_duration_seconds_count{endpoint="health.alive",status="2xx"} 3.0' in done.stdout

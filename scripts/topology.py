@@ -105,7 +105,8 @@ PROCESSES = (
     Process("access-requests-follow-up", "flask --app idp access-requests follow-up --every 3600", IDP),
     # Reminders before a habilitation ends, and the services' sessions closed once it has: each minute.
     Process("habilitations-remind", "flask --app idp habilitations remind --every 60", IDP),
-    Process("idp", gunicorn("idp", 5000), (*IDP, *WEB), port=5000, instances=2),
+    # Behind nginx in compose (PROXY_HOPS=1: the client's address is the one nginx appends).
+    Process("idp", gunicorn("idp", 5000), (*IDP, *WEB, "PROXY_HOPS"), port=5000, instances=2),
     Process("soffi", gunicorn("rp_soffi", 5001), (*service_env("soffi"), *WEB), port=5001),
     Process("sofi", gunicorn("rp_sofi", 5002), (*service_env("sofi"), *WEB), port=5002),
     Process("bpf", gunicorn("rp_bpf", 5003), (*service_env("bpf"), *WEB), port=5003),

@@ -117,8 +117,8 @@ def steps(stage: str | None = None) -> list[Step]:
     return [step for step in STEPS if stage is None or step.stage == stage]
 
 
-def stage_env(stage: str) -> list[str]:
-    """Every variable the steps of a stage read, each once, in order."""
+def stage_env(stage: str | None = None) -> list[str]:
+    """Every variable the steps of a stage (or of every stage) read, each once, in order."""
     return list(dict.fromkeys(name for step in steps(stage) for name in step.env))
 
 

@@ -20,4 +20,4 @@ RUN pip install --editable . \
 COPY --from=assets /build/node_modules/@gouvfr/dsfr/dist node_modules/@gouvfr/dsfr/dist
 COPY --from=assets /build/node_modules/altcha/dist_external node_modules/altcha/dist_external
 USER 10001
-EXPOSE 5000 5001 5002 5003
+EXPOSE 5000 5001 5002 5003 9101

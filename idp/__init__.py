@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The app's parts register themselves here, imported by the factory as the conventions ask: importing
     # one module of idp (a model, a service) does not load every view, command and the OpenID server.
-    from idp import auth, cli, oidc
+    from idp import auth, cli, metrics, oidc
 
     app.jinja_env.globals["messages"] = messages
     from idp.views import (
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     auth.init_app(app)
+    metrics.init_app(app)
     blueprints = (home, signup, activation, login, password_reset, my_account, legal, altcha, portal)
     for module in (*blueprints, service_users, delegation, access_journal, activation_codes):
         app.register_blueprint(module.bp)

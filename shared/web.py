@@ -12,8 +12,10 @@ from flask import Blueprint, Flask, Response, current_app, render_template, requ
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
+from shared import metrics
 from shared.clock import in_paris
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -95,6 +97,12 @@ def database_id(value: str) -> int:
 def init_common(app: Flask) -> None:
     """Wire CSRF, headers, error pages, templates and DSFR assets into an app (before its blueprints: the routes'
     `<int:…>` are database ids)."""
+    metrics.init_app(app)  # first: its timer starts before any other hook runs
+    if app.config.get("PROXY_HOPS"):
+        # Behind nginx every request comes from nginx: the client's address (login throttles, rate limits, audit
+        # rows) is the one the trusted proxies appended, counted from the right. Only the address: the links' base
+        # is each app's configured public URL, not the scheme or host a request says.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=0, x_host=0)  # type: ignore[method-assign]
     app.url_map.converters["int"] = DatabaseId
     csrf.init_app(app)
     app.jinja_env.undefined = StrictUndefined

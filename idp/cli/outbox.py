@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from idp.extensions import db
 from idp.models import OutboxMessage
 from idp.services import backchannel_logout
+from shared import metrics
 from shared.outbox import deliver_due
 
 outbox_cli = AppGroup("outbox", help="Envoi des e-mails et des avis de déconnexion en attente.")
@@ -26,8 +27,17 @@ def send() -> None:
 
 @outbox_cli.command("work")
 @click.option("--interval", default=1.0, help="Secondes entre deux passages.")
-def work(interval: float) -> None:
+@click.option(
+    "--metrics-bind",
+    metavar="HÔTE:PORT",
+    help="Où servir /metrics (seulement si METRICS_TOKEN est défini) : les compteurs d'envoi de ce processus.",
+)
+def work(interval: float, metrics_bind: str | None) -> None:
     """Envoyer en continu (le processus d'envoi des e-mails et des avis de déconnexion)."""
+    # The e-mails sent and failed are counted here, in this process: without it, no scrape would see them.
+    if metrics_bind and current_app.config.get("METRICS_TOKEN"):
+        host, _, port = metrics_bind.rpartition(":")
+        metrics.serve_in_background(current_app._get_current_object(), host, int(port))  # type: ignore[attr-defined]
     click.echo("Envoi des e-mails et des avis de déconnexion en attente… (Ctrl-C pour arrêter)")
     while True:
         _deliver()

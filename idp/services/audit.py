@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from idp import metrics
 from idp.models import Account, AuditEvent, AuditEventType, Service
 from shared.db import DbSession
 
@@ -15,6 +16,7 @@ def record(
     """Add an audit row to the current transaction (committed with the change it describes)."""
     entry = AuditEvent(event=event, account_id=account_id, ip=ip, data=data)
     session.add(entry)
+    metrics.audit_recorded(session, event)
     return entry
 
 
@@ -26,6 +28,7 @@ INSERT_EVENT = insert(AuditEvent.__table__).inline()
 def write(session: DbSession, event: AuditEventType, account_id: int | None = None, ip: str | None = None) -> None:
     """What record() does, sent at once: for hot paths (every login) that need no object back."""
     session.execute(INSERT_EVENT, {"event": event, "account_id": account_id, "ip": ip, "data": {}})
+    metrics.audit_recorded(session, event)
 
 
 def record_access(

@@ -19,6 +19,7 @@ from idp.models import (
     Role,
 )
 from shared.db import DbSession
+from shared.metrics import count_on_commit
 
 
 def _queue(session: DbSession, name: str, recipient: str, **context: Any) -> dict[str, Any]:
@@ -32,6 +33,7 @@ def _queue(session: DbSession, name: str, recipient: str, **context: Any) -> dic
             body_html=render_template(f"mails/{name}/body.html", subject=subject, **context),
         )
     )
+    count_on_commit(session, "mail_queued")
     return context
 
 

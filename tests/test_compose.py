@@ -1,0 +1,91 @@
+"""compose.yaml runs what scripts/run runs (scripts/topology.py, the one description), with no secret written in it,
+and nginx balances every instance of the provider. No Docker engine here: the file is read as data (its schema is
+checked by scripts/test with check-jsonschema)."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from scripts import topology
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+COMPOSE = REPOSITORY / "compose.yaml"
+NGINX = REPOSITORY / "deploy" / "nginx" / "nginx.conf"
+
+SECRET_NAME = re.compile(r"SECRET|PASSWORD|TOKEN|_KEY")
+REQUIRED_VARIABLE = re.compile(r"\$\{[A-Z][A-Z0-9_]*:\?[^}]*\}")  # ${NAME:?message}: compose refuses to start without
+URL_PASSWORD = re.compile(r"://[^:/@]+:(?P<password>[^@]*)@")
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, Any]:
+    return YAML(typ="safe").load(COMPOSE.read_text(encoding="utf-8"))["services"]
+
+
+def running(services: dict[str, Any], process: str) -> dict[str, Any]:
+    return {name: service for name, service in services.items() if service.get("x-process") == process}
+
+
+IN_COMPOSE = [found for found in topology.PROCESSES if not found.local_only]
+
+
+@pytest.mark.parametrize("process", IN_COMPOSE, ids=[found.name for found in IN_COMPOSE])
+def test_each_process_runs_in_compose_as_scripts_run_starts_it(
+    services: dict[str, Any], process: topology.Process
+) -> None:
+    instances = running(services, process.name)
+    assert len(instances) == process.instances
+    for service in instances.values():
+        assert service["command"] == process.argv("0.0.0.0")  # noqa: S104  (a container listens on its own interfaces)
+        assert sorted(service["environment"]) == sorted(process.env)
+        assert service["build"] == "."  # the project's one image
+
+
+def test_every_project_container_is_a_process_or_a_setup_stage(services: dict[str, Any]) -> None:
+    names = {process.name for process in topology.PROCESSES}
+    for name, service in services.items():
+        if "build" in service:
+            assert service.get("x-process") in names or service.get("x-stage"), name
+
+
+def test_the_setup_container_runs_the_migration_steps_with_what_every_step_reads(services: dict[str, Any]) -> None:
+    """Every step's variables, not only the migrations': the demo stage is run in the same container on demand."""
+    (setup,) = [service for service in services.values() if service.get("x-stage")]
+    assert setup["command"] == ["python", "scripts/topology.py", "setup", "--stage", setup["x-stage"]]
+    assert sorted(setup["environment"]) == sorted(topology.stage_env())
+    for service in services.values():
+        if "x-process" in service:
+            assert service["depends_on"]["setup"] == {"condition": "service_completed_successfully"}
+            assert service["depends_on"]["postgres"] == {"condition": "service_healthy"}
+
+
+def test_no_secret_has_a_value_written_in_compose(services: dict[str, Any]) -> None:
+    for name, service in services.items():
+        for variable, value in service.get("environment", {}).items():
+            if SECRET_NAME.search(variable):
+                assert REQUIRED_VARIABLE.fullmatch(str(value)), f"{name}: {variable}"
+            password = URL_PASSWORD.search(str(value))
+            if password:
+                assert REQUIRED_VARIABLE.fullmatch(password["password"]), f"{name}: {variable}"
+
+
+def test_each_web_process_is_checked_on_healthz(services: dict[str, Any]) -> None:
+    for process in topology.PROCESSES:
+        if process.port is None or process.local_only:
+            continue
+        for service in running(services, process.name).values():
+            assert f"127.0.0.1:{process.port}/healthz" in " ".join(service["healthcheck"]["test"])
+
+
+def test_nginx_balances_every_instance_of_the_provider(services: dict[str, Any]) -> None:
+    upstream = re.search(r"upstream idp \{(?P<body>[^}]*)\}", NGINX.read_text(encoding="utf-8"))
+    assert upstream is not None
+    servers = set(re.findall(r"^\s*server\s+([\w.-]+:\d+)", upstream["body"], re.MULTILINE))
+    instances = running(services, "idp")
+    assert servers == {f"{name}:{topology.process('idp').port}" for name in instances}
+    assert len(servers) == 2
+    assert "./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in services["nginx"]["volumes"]
+    assert {name: {"condition": "service_healthy"} for name in instances} == services["nginx"]["depends_on"]

@@ -37,6 +37,7 @@ from shared.oidc_client.establishments import CURRENT_KEY
 from shared.web import CSRF_TEXT, csrf
 from tests.conftest import SOFI_REFERENCE_TABLES, idp_test_config
 from tests.idp.conftest import FreshContext
+from tests.integration.sso import upgrade_own_database
 from tests.rp_sofi.conftest import sofi_config
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -888,7 +889,7 @@ RP_CASES: dict[str, Case] = {
 @pytest.fixture(params=["soffi", "bpf"])
 def rp(request: pytest.FixtureRequest) -> Iterator[tuple[str, Flask]]:
     package = {"soffi": rp_soffi, "bpf": rp_bpf}[request.param]
-    app_ = package.create_app(rp_config())
+    app_ = upgrade_own_database(package.create_app(rp_config()))  # SOFFi's ended sessions are in its database
     with app_.app_context():
         yield request.param, app_
 

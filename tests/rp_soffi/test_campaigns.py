@@ -1,0 +1,81 @@
+"""« Campagnes »: agents create, open, move the date limite of and close campaigns; nobody else may."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from rp_soffi import messages
+from rp_soffi.models import Campaign
+from rp_soffi.services import campaigns
+from rp_soffi.services.actor import Actor
+from rp_soffi.services.errors import NotAllowed
+from rp_soffi.statement.workflow import CampaignStatus
+from shared.db import DbSession
+from tests.rp_soffi.factories import AGENT, COLLECTEUR, CONSULTATION, GESTIONNAIRE, make_campaign
+
+NOW = datetime(2025, 1, 10, 9)
+NOT_AGENTS = [COLLECTEUR, GESTIONNAIRE, CONSULTATION]
+
+
+def test_an_agent_creates_opens_moves_the_deadline_and_closes_a_campaign(session: DbSession) -> None:
+    campaign = campaigns.create_campaign(session, AGENT, 2024, date(2025, 1, 15), NOW)
+    assert (campaign.title, campaign.status, campaign.due_on) == (
+        "Campagne 2024",
+        CampaignStatus.PREPARATION,
+        date(2025, 6, 30),
+    )
+    campaigns.open_campaign(session, AGENT, campaign.id)
+    campaigns.set_deadline(session, AGENT, campaign.id, date(2025, 7, 15))
+    campaigns.close_campaign(session, AGENT, campaign.id)
+    session.expire_all()
+    stored = session.get(Campaign, campaign.id)
+    assert stored is not None
+    assert (stored.status, stored.due_on, stored.catalogue_version) == (CampaignStatus.CLOSE, date(2025, 7, 15), 1)
+
+
+@pytest.mark.parametrize("actor", NOT_AGENTS, ids=lambda actor: actor.role.value)
+def test_only_agents_manage_campaigns(session: DbSession, actor: Actor) -> None:
+    with pytest.raises(NotAllowed, match=messages.FORBIDDEN):
+        campaigns.create_campaign(session, actor, 2024, date(2025, 1, 15), NOW)
+    prepared = make_campaign(session, 2023, CampaignStatus.PREPARATION)
+    opened = make_campaign(session, 2024, CampaignStatus.OUVERTE)
+    for refused in (
+        lambda: campaigns.open_campaign(session, actor, prepared.id),
+        lambda: campaigns.close_campaign(session, actor, opened.id),
+        lambda: campaigns.set_deadline(session, actor, opened.id, date(2025, 9, 1)),
+    ):
+        with pytest.raises(NotAllowed, match=messages.FORBIDDEN):
+            refused()
+    session.expire_all()
+    assert (prepared.status, opened.status, opened.due_on) == (
+        CampaignStatus.PREPARATION,
+        CampaignStatus.OUVERTE,
+        date(2025, 6, 30),
+    )
+    assert session.scalar(select(func.count()).select_from(Campaign)) == 2
+
+
+@pytest.mark.parametrize("exercice", [2018, 2026])
+def test_the_exercice_is_between_2019_and_the_current_year(session: DbSession, exercice: int) -> None:
+    with pytest.raises(NotAllowed, match="entre 2019 et 2025"):
+        campaigns.create_campaign(session, AGENT, exercice, date(2025, 1, 15), NOW)
+
+
+def test_one_campaign_per_exercice_and_the_deadline_after_the_opening(session: DbSession) -> None:
+    make_campaign(session, 2024)
+    with pytest.raises(NotAllowed, match="existe déjà"):
+        campaigns.create_campaign(session, AGENT, 2024, date(2025, 1, 15), NOW)
+    with pytest.raises(NotAllowed, match=messages.CAMPAIGN_DATES):
+        campaigns.create_campaign(session, AGENT, 2023, date(2025, 1, 15), NOW, due_on=date(2025, 1, 15))
+
+
+def test_a_campaign_moves_forward_only(session: DbSession) -> None:
+    opened = make_campaign(session, 2024, CampaignStatus.OUVERTE)
+    closed = make_campaign(session, 2023, CampaignStatus.CLOSE)
+    with pytest.raises(NotAllowed, match="« Ouverte »"):
+        campaigns.open_campaign(session, AGENT, opened.id)
+    with pytest.raises(NotAllowed, match="« Close »"):
+        campaigns.close_campaign(session, AGENT, closed.id)
+    with pytest.raises(NotAllowed, match="« Close »"):
+        campaigns.set_deadline(session, AGENT, closed.id, date(2025, 9, 1))

@@ -1,6 +1,6 @@
 """SOFFi « Suivi Opérateurs Formation et Financement » (« Mes collectes formation »): collecting bodies file their
 yearly statement, DGEFP agents review it. Its users log in through Mes démarches. For now: its home page, the
-sign-in, and its own database (pages come later)."""
+sign-in, and its own database with its services and commands (pages come later)."""
 
 import os
 from pathlib import Path
@@ -28,5 +28,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 
+    from rp_soffi import cli
+
     app.register_blueprint(relying_party.home)
+    cli.init_app(app)
     return app

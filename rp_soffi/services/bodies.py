@@ -43,7 +43,12 @@ def register_body(
     if not actor.agent:
         raise NotAllowed(messages.FORBIDDEN)
     siret_siege = compact(siret_siege[:30])
-    if not is_valid_siret(siret_siege) or not name.strip() or len(name) > MAX_NAME:
+    if (
+        not is_valid_siret(siret_siege)
+        or not name.strip()
+        or len(name) > MAX_NAME
+        or not _bounded(region, branches_count)
+    ):
         raise NotAllowed(messages.BODY_INVALID, "siret_siege")
     if db.scalar(select(CollectingBody.id).where(CollectingBody.siren == siret_siege[:9])) is not None:
         raise NotAllowed(messages.BODY_EXISTS, "siret_siege")
@@ -58,3 +63,10 @@ def register_body(
     db.add(body)
     db.flush()
     return body
+
+
+def _bounded(region: str | None, branches_count: int | None) -> bool:
+    """An INSEE région code (2 digits, 3 for a few overseas ones) and a count that fits an INTEGER."""
+    return (region is None or (region.isdigit() and len(region) in (2, 3))) and (
+        branches_count is None or 0 <= branches_count < 2**31
+    )

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from rp_soffi import messages
 from rp_soffi.models import Campaign, Statement, StatementVersion
@@ -71,7 +72,10 @@ def start_statement(db: DbSession, actor: Actor, body_id: int, campaign_id: int,
         body=body, campaign=campaign, figures=empty.to_json(), status=transition.target, created_at=now, updated_at=now
     )
     db.add(statement)
-    db.flush()
+    try:
+        db.flush()
+    except IntegrityError as error:  # another tab created it since `find_statement`: reloading shows that one
+        raise Stale(messages.STALE) from error
     history.record(db, statement, actor, transition, now)
     return statement
 

@@ -1,4 +1,5 @@
-"""« Campagnes »: agents create, open, move the date limite of and close campaigns; nobody else may."""
+"""« Campagnes » and « Organismes collecteurs »: agents create, open, move the date limite of and close campaigns,
+and keep the register of bodies; nobody else may."""
 
 from datetime import date, datetime
 
@@ -6,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from rp_soffi import messages
-from rp_soffi.models import Campaign
-from rp_soffi.services import campaigns
+from rp_soffi.models import Campaign, CollectingBody
+from rp_soffi.services import bodies, campaigns
 from rp_soffi.services.actor import Actor
 from rp_soffi.services.errors import NotAllowed
+from rp_soffi.statement.catalogue import BodyType
 from rp_soffi.statement.workflow import CampaignStatus
 from shared.db import DbSession
 from tests.rp_soffi.factories import AGENT, COLLECTEUR, CONSULTATION, GESTIONNAIRE, make_campaign
@@ -79,3 +81,53 @@ def test_a_campaign_moves_forward_only(session: DbSession) -> None:
         campaigns.close_campaign(session, AGENT, closed.id)
     with pytest.raises(NotAllowed, match="« Close »"):
         campaigns.set_deadline(session, AGENT, closed.id, date(2025, 9, 1))
+
+
+# --- the register of collecting bodies ---------------------------------------------------------------------------
+
+
+def test_an_agent_registers_a_body_by_its_head_office_once(session: DbSession) -> None:
+    body = bodies.register_body(session, AGENT, "999 722 812 00016", "OPCO DEMO", BodyType.OPCO, "11", 53)
+    assert (body.siren, body.siret_siege, body.region, body.active) == ("999722812", "99972281200016", "11", True)
+    assert bodies.find_body(session, "999722812") is body
+    with pytest.raises(NotAllowed, match="figure déjà"):
+        bodies.register_body(session, AGENT, "99972281200024", "OPCO DEMO NANTES", BodyType.OPCO)
+
+
+@pytest.mark.parametrize(
+    ("siret", "name", "region", "branches"),
+    [
+        ("99972281200017", "OPCO", None, None),  # wrong key
+        ("9" * 5000, "OPCO", None, None),
+        ("99972281200016", " ", None, None),
+        ("99972281200016", "O" * 201, None, None),
+        ("99972281200016", "OPCO", "Île-de-France", None),
+        ("99972281200016", "OPCO", None, -1),
+        ("99972281200016", "OPCO", None, 2**31),
+    ],
+)
+def test_a_body_is_bounded_before_it_reaches_the_database(
+    session: DbSession, siret: str, name: str, region: str | None, branches: int | None
+) -> None:
+    with pytest.raises(NotAllowed, match="SIRET du siège"):
+        bodies.register_body(session, AGENT, siret, name, BodyType.OPCO, region, branches)
+    assert session.scalar(select(func.count()).select_from(CollectingBody)) == 0
+
+
+@pytest.mark.parametrize("actor", NOT_AGENTS, ids=lambda actor: actor.role.value)
+def test_only_agents_register_bodies(session: DbSession, actor: Actor) -> None:
+    with pytest.raises(NotAllowed, match=messages.FORBIDDEN):
+        bodies.register_body(session, actor, "99972281200016", "OPCO DEMO", BodyType.OPCO)
+
+
+@pytest.mark.parametrize("siren", ["", "99972281", "999722812" * 500, "999 722 812", "999722813"])
+def test_find_body_answers_none_for_anything_but_a_referenced_siren(session: DbSession, siren: str) -> None:
+    bodies.register_body(session, AGENT, "99972281200016", "OPCO DEMO", BodyType.OPCO)
+    assert bodies.find_body(session, siren) is None
+
+
+def test_an_inactive_body_is_not_referenced(session: DbSession) -> None:
+    body = bodies.register_body(session, AGENT, "99972281200016", "OPCO DEMO", BodyType.OPCO)
+    body.active = False
+    session.commit()
+    assert bodies.find_body(session, "999722812") is None

@@ -59,6 +59,17 @@ def test_a_collector_starts_the_draft_once(session: DbSession, actor: Actor) -> 
     )
 
 
+def test_a_draft_another_tab_created_meanwhile_is_stale_not_an_error(
+    session: DbSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body, campaign = make_body(session), make_campaign(session)
+    first = statements.start_statement(session, COLLECTEUR, body.id, campaign.id, BEFORE_DUE)
+    monkeypatch.setattr(statements, "find_statement", lambda *args: None)  # read before the other tab committed
+    with pytest.raises(Stale):
+        statements.start_statement(session, GESTIONNAIRE, body.id, campaign.id, BEFORE_DUE)
+    assert count(session, Statement) == 1 and len(history.events(session, first.id)) == 1
+
+
 @pytest.mark.parametrize("actor", READERS, **by_role)
 def test_readers_and_agents_start_no_draft(session: DbSession, actor: Actor) -> None:
     body, campaign = make_body(session), make_campaign(session)

@@ -84,9 +84,9 @@ def start_statement(db: DbSession, actor: Actor, body_id: int, campaign_id: int,
 def save_figures(
     db: DbSession, actor: Actor, statement_id: int, expected_version: int, lines: Mapping[str, LineValue], now: datetime
 ) -> Statement:
-    """« Enregistrer »: the typed lines replace the draft's (blank ones left out). Refused when the page is older
-    than the statement (Stale), when the user may not edit it now (NotAllowed), or when a figure cannot be stored
-    (Invalid: unknown line, a value the line does not hold, out of bounds, comment too long)."""
+    """« Enregistrer »: the typed lines replace the draft's (a line absent or None is blank). Refused when the page
+    is older than the statement (Stale), when the user may not edit it now (NotAllowed), or when a figure cannot be
+    stored (Invalid: unknown line, a value the line does not hold, out of bounds, comment too long)."""
     statement = _current(db, statement_id, expected_version)
     history.check(Action.MODIFIER, statement.status, actor, statement.campaign.status)
     data = StatementData(statement.campaign.exercice, statement.body.siren, statement.body.body_type, lines)
@@ -101,6 +101,8 @@ def save_figures(
 
 def storable_problems(data: StatementData) -> list[Problem]:
     """What « Enregistrer » refuses (rules of kind « format »); the other rules wait for « Vérifier »."""
+    if len(data.lines) > len(BY_CODE):  # more lines than any statement has: not one of our forms
+        return [Problem("unknown_line", Kind.FORMAT, (), messages.UNKNOWN_LINE)]
     found = []
     for code, value in data.lines.items():
         line = BY_CODE.get(code)

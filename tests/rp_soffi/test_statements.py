@@ -133,6 +133,7 @@ def test_a_concurrent_update_caught_at_flush_is_stale_too(session: DbSession) ->
     ("lines", "code"),
     [
         ({"ZZ": LineValue(1)}, "unknown_line"),
+        ({f"X{n}": LineValue(1) for n in range(100_000)}, "unknown_line"),  # one problem, not a hundred thousand
         ({"R3": LineValue(1)}, "unknown_line"),  # a Transitions Pro line, on an OPCO
         ({"RT": LineValue(1)}, "unknown_line"),  # a total is never typed
         ({"R1": LineValue(1.5)}, "amount_format"),  # type: ignore[arg-type]

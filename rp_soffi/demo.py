@@ -117,13 +117,14 @@ def _past_campaign(
     db: DbSession, exercice: int, registered: list[tuple[DemoBody, CollectingBody]], folder: Path, now: datetime
 ) -> int:
     campaign = campaigns.create_campaign(db, AGENT, exercice, date(exercice + 1, 1, 15), now)
-    campaigns.open_campaign(db, AGENT, campaign.id)
+    opened = datetime.combine(campaign.opens_on, time(8))
+    campaigns.open_campaign(db, AGENT, campaign.id, opened)
     filed = datetime.combine(date(exercice + 1, 5, 20), time(9))  # in time: before 30 June
     for body, row in registered:
         statement = _filed(db, body, row, campaign.id, exercice, folder, filed)
         instruction.take_for_instruction(db, AGENT, statement.id, filed + timedelta(days=3))
         instruction.validate(db, AGENT, statement.id, filed + timedelta(days=10))
-    campaigns.close_campaign(db, AGENT, campaign.id)
+    campaigns.close_campaign(db, AGENT, campaign.id, datetime.combine(campaign.due_on, time(22)))
     return len(registered)
 
 
@@ -135,7 +136,7 @@ def _open_campaign(
     due_on = max(campaigns.default_due_on(exercice), in_paris(now).date() + timedelta(days=60))
     opens_on = min(date(exercice + 1, 1, 15), in_paris(now).date())
     campaign = campaigns.create_campaign(db, AGENT, exercice, opens_on, now, due_on)
-    campaigns.open_campaign(db, AGENT, campaign.id)
+    campaigns.open_campaign(db, AGENT, campaign.id, now)
     count = 0
     for body, row in registered:
         if body.open_campaign == "depose":

@@ -21,4 +21,6 @@ class Campaign(db.Model):  # type: ignore[name-defined]
     )
     # The line catalogue the statements follow, frozen when the campaign opens (only version 1 exists yet).
     catalogue_version: Mapped[int] = mapped_column(Integer, default=1)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime)  # when an agent opened it: the bodies may file
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # when an agent closed it: only agents act then
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -62,18 +62,18 @@ def create_campaign(
 
 
 @transaction
-def open_campaign(db: DbSession, actor: Actor, campaign_id: int) -> Campaign:
+def open_campaign(db: DbSession, actor: Actor, campaign_id: int, now: datetime) -> Campaign:
     """« En préparation » → « Ouverte »: the catalogue its statements follow is frozen now."""
     campaign = _moving(db, actor, campaign_id, CampaignStatus.PREPARATION)
-    campaign.status, campaign.catalogue_version = CampaignStatus.OUVERTE, CATALOGUE_VERSION
+    campaign.status, campaign.catalogue_version, campaign.opened_at = CampaignStatus.OUVERTE, CATALOGUE_VERSION, now
     return campaign
 
 
 @transaction
-def close_campaign(db: DbSession, actor: Actor, campaign_id: int) -> Campaign:
+def close_campaign(db: DbSession, actor: Actor, campaign_id: int, now: datetime) -> Campaign:
     """« Ouverte » → « Close »: the bodies can no longer file nor edit (workflow: agents still act)."""
     campaign = _moving(db, actor, campaign_id, CampaignStatus.OUVERTE)
-    campaign.status = CampaignStatus.CLOSE
+    campaign.status, campaign.closed_at = CampaignStatus.CLOSE, now
     return campaign
 
 

@@ -17,6 +17,7 @@ from shared.db import DbSession
 from tests.rp_soffi.factories import AGENT, COLLECTEUR, CONSULTATION, GESTIONNAIRE, make_campaign
 
 NOW = datetime(2025, 1, 10, 9)
+LATER = datetime(2025, 9, 1, 9)
 NOT_AGENTS = [COLLECTEUR, GESTIONNAIRE, CONSULTATION]
 
 
@@ -27,13 +28,14 @@ def test_an_agent_creates_opens_moves_the_deadline_and_closes_a_campaign(session
         CampaignStatus.PREPARATION,
         date(2025, 6, 30),
     )
-    campaigns.open_campaign(session, AGENT, campaign.id)
+    campaigns.open_campaign(session, AGENT, campaign.id, NOW)
     campaigns.set_deadline(session, AGENT, campaign.id, date(2025, 7, 15))
-    campaigns.close_campaign(session, AGENT, campaign.id)
+    campaigns.close_campaign(session, AGENT, campaign.id, LATER)
     session.expire_all()
     stored = session.get(Campaign, campaign.id)
     assert stored is not None
     assert (stored.status, stored.due_on, stored.catalogue_version) == (CampaignStatus.CLOSE, date(2025, 7, 15), 1)
+    assert (stored.opened_at, stored.closed_at) == (NOW, LATER)
 
 
 @pytest.mark.parametrize("actor", NOT_AGENTS, ids=lambda actor: actor.role.value)
@@ -43,8 +45,8 @@ def test_only_agents_manage_campaigns(session: DbSession, actor: Actor) -> None:
     prepared = make_campaign(session, 2023, CampaignStatus.PREPARATION)
     opened = make_campaign(session, 2024, CampaignStatus.OUVERTE)
     for refused in (
-        lambda: campaigns.open_campaign(session, actor, prepared.id),
-        lambda: campaigns.close_campaign(session, actor, opened.id),
+        lambda: campaigns.open_campaign(session, actor, prepared.id, NOW),
+        lambda: campaigns.close_campaign(session, actor, opened.id, NOW),
         lambda: campaigns.set_deadline(session, actor, opened.id, date(2025, 9, 1)),
     ):
         with pytest.raises(NotAllowed, match=messages.FORBIDDEN):
@@ -76,9 +78,9 @@ def test_a_campaign_moves_forward_only(session: DbSession) -> None:
     opened = make_campaign(session, 2024, CampaignStatus.OUVERTE)
     closed = make_campaign(session, 2023, CampaignStatus.CLOSE)
     with pytest.raises(NotAllowed, match="« Ouverte »"):
-        campaigns.open_campaign(session, AGENT, opened.id)
+        campaigns.open_campaign(session, AGENT, opened.id, NOW)
     with pytest.raises(NotAllowed, match="« Close »"):
-        campaigns.close_campaign(session, AGENT, closed.id)
+        campaigns.close_campaign(session, AGENT, closed.id, NOW)
     with pytest.raises(NotAllowed, match="« Close »"):
         campaigns.set_deadline(session, AGENT, closed.id, date(2025, 9, 1))
 

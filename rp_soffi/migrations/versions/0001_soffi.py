@@ -26,6 +26,8 @@ def upgrade():
     sa.Column('due_on', sa.Date(), nullable=False),
     sa.Column('status', sa.Enum('PREPARATION', 'OUVERTE', 'CLOSE', name='campaignstatus', native_enum=False, length=16), nullable=False),
     sa.Column('catalogue_version', sa.Integer(), nullable=False),
+    sa.Column('opened_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign')),
     sa.UniqueConstraint('exercice', name=op.f('uq_campaign_exercice'))

@@ -18,3 +18,6 @@ SERVICE = ServiceInfo(
         "agent_dgefp": "Agent du ministère",
     },
 )
+
+# The folder attachments are stored in (a setting and an environment variable of this name).
+ATTACHMENTS_FOLDER = "SOFFI_ATTACHMENTS_FOLDER"

@@ -75,8 +75,10 @@ STEPS = (
     # SOFI keeps its own database: the training offer, its annuaire and reference tables.
     Step("flask --app rp_sofi db upgrade", service_env("sofi")),
     Step("flask --app rp_bpf db upgrade", service_env("bpf")),
+    Step("flask --app rp_soffi db upgrade", service_env("soffi")),
     Step("flask --app idp demo load", (*IDP, *DEMO_CLIENTS), stage="demo"),
     Step("flask --app rp_sofi demo load", service_env("sofi"), stage="demo"),
+    Step("flask --app rp_soffi demo load", service_env("soffi"), stage="demo"),
 )
 
 

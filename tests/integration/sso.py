@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 import httpx
 from bs4 import BeautifulSoup
 from flask import Flask
+from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
 from idp.extensions import db
@@ -29,6 +30,16 @@ def rp_test_config(code: str, idp_url: str) -> dict[str, Any]:
     }
 
 
+def upgrade_own_database(app: Flask) -> Flask:
+    """A service with migrations of its own (SOFI, SOFFi) keeps the ended sessions in its database: its schema is
+    brought up to date first (nothing done when it is already)."""
+    if "migrate" in app.extensions:
+        with app.app_context():
+            upgrade()
+            app.extensions["migrate"].db.engine.dispose()
+    return app
+
+
 @contextmanager
 def serve_relying_party(
     create_app: Callable[[dict[str, Any]], Flask],
@@ -42,7 +53,7 @@ def serve_relying_party(
     """A relying party served on a free loopback port, registered at the IdP (running in this process,
     whose app context the caller holds) as a client of service `code`, with that port's URIs (its back-channel
     logout endpoint included, as the demo registers the services). `config`: more settings (SOFI's database)."""
-    app = create_app(rp_test_config(code, idp_url) | (config or {}))
+    app = upgrade_own_database(create_app(rp_test_config(code, idp_url) | (config or {})))
     if setup is not None:
         setup(app)
     with serve(app) as url:

@@ -49,7 +49,14 @@ from shared.oidc_client import ended_sessions
 from shared.oidc_client.access import current_user, login_required
 from tests.conftest import empty_bpf_tables, new_database
 from tests.idp.factories import SIRET, make_account
-from tests.integration.sso import grant, page_text, rp_test_config, serve_relying_party, submit_form
+from tests.integration.sso import (
+    grant,
+    page_text,
+    rp_test_config,
+    serve_relying_party,
+    submit_form,
+    upgrade_own_database,
+)
 from tests.integration.test_sso_round_trip import rp_session, sign_in
 from tests.live_server import serve
 
@@ -93,6 +100,9 @@ def store_config(services_database: str | None) -> Iterator[dict[str, Any]]:
 
 def dispose(app: Flask) -> None:
     app.extensions[ended_sessions.EXTENSION].dispose()
+    if "sqlalchemy" in app.extensions:  # SOFFi keeps them in its own database (Flask-SQLAlchemy's engine)
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
 
 
 @pytest.fixture
@@ -345,7 +355,7 @@ def test_an_ended_habilitation_ends_the_session_once(
 def test_a_service_that_is_down_gets_the_notice_when_it_is_back(
     idp_app: Flask, idp_url: str, http: httpx.Client, account: Account, store_config: dict[str, Any]
 ) -> None:
-    app = rp_soffi.create_app(rp_test_config("soffi", idp_url) | store_config)
+    app = upgrade_own_database(rp_soffi.create_app(rp_test_config("soffi", idp_url) | store_config))
     add_private_page(app)
     with serve(app) as url:
         client, secret = register_client(

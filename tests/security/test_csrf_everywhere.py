@@ -14,6 +14,7 @@ a case below says how to reach it; a new `csrf.exempt` fails `test_the_csrf_exem
 tests/integration/test_backchannel_logout.py: only a logout token signed by the provider is acted on).
 """
 
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,6 +39,7 @@ from shared.oidc_client.establishments import CURRENT_KEY
 from shared.web import CSRF_TEXT, csrf
 from tests.conftest import SOFI_REFERENCE_TABLES, empty_bpf_tables, idp_test_config
 from tests.idp.conftest import FreshContext
+from tests.integration.sso import upgrade_own_database
 from tests.rp_sofi.conftest import sofi_config
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -895,7 +897,9 @@ def rp(request: pytest.FixtureRequest) -> Iterator[tuple[str, Flask]]:
             empty_bpf_tables()
             bpf_db.engine.dispose()
         return
-    app_ = rp_soffi.create_app(rp_config())
+    # SOFFi keeps the ended sessions in its own database: a new one, migrated
+    database = f"sqlite:///{tempfile.mkdtemp(prefix='mesdemarches-soffi-')}/soffi.sqlite3"
+    app_ = upgrade_own_database(rp_soffi.create_app(rp_config(SQLALCHEMY_DATABASE_URI=database)))
     with app_.app_context():
         yield request.param, app_
 

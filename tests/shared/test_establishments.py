@@ -22,7 +22,7 @@ from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.roles import require_role
 from tests.idp.factories import PASSWORD, SIRET
 from tests.integration.conftest import OPCO_SIRET, account, http, idp_url  # noqa: F401  (fixtures)
-from tests.integration.sso import grant, page_text, serve_relying_party, submit_form
+from tests.integration.sso import grant, page_text, serve_relying_party, submit_form, upgrade_own_database
 
 NANTES = "99791566500019"  # FORMA'LOIRE CONSEIL
 ANJOU = "99791566500035"  # FORMA'LOIRE CONSEIL too
@@ -53,6 +53,7 @@ class Soffi:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.app = rp_soffi.create_app({"TESTING": True, "SECRET_KEY": "test", "RP_ISSUER": "http://127.0.0.1:9"})
+        upgrade_own_database(self.app)  # the ended sessions are in SOFFi's database
         self.app.add_url_rule("/gestion", "manage", require_role("gestionnaire")(lambda: "Page des gestionnaires"))
         self.client: FlaskClient = self.app.test_client()
         self.sent: list[dict[str, str]] = []

@@ -1,0 +1,16 @@
+"""SOFFi's tables: the register of collecting bodies, the campaigns, the statements with their filed versions,
+their history, the agents' comments on lines and the attachments (whose files live outside the database)."""
+
+from rp_soffi.models.campaign import Campaign
+from rp_soffi.models.collecting_body import CollectingBody
+from rp_soffi.models.statement import Attachment, LineComment, Statement, StatementEvent, StatementVersion
+
+__all__ = [
+    "Attachment",
+    "Campaign",
+    "CollectingBody",
+    "LineComment",
+    "Statement",
+    "StatementEvent",
+    "StatementVersion",
+]

@@ -1,0 +1,135 @@
+"""« Campagnes » and « Organismes collecteurs »: agents create, open, move the date limite of and close campaigns,
+and keep the register of bodies; nobody else may."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from rp_soffi import messages
+from rp_soffi.models import Campaign, CollectingBody
+from rp_soffi.services import bodies, campaigns
+from rp_soffi.services.actor import Actor
+from rp_soffi.services.errors import NotAllowed
+from rp_soffi.statement.catalogue import BodyType
+from rp_soffi.statement.workflow import CampaignStatus
+from shared.db import DbSession
+from tests.rp_soffi.factories import AGENT, COLLECTEUR, CONSULTATION, GESTIONNAIRE, make_campaign
+
+NOW = datetime(2025, 1, 10, 9)
+LATER = datetime(2025, 9, 1, 9)
+NOT_AGENTS = [COLLECTEUR, GESTIONNAIRE, CONSULTATION]
+
+
+def test_an_agent_creates_opens_moves_the_deadline_and_closes_a_campaign(session: DbSession) -> None:
+    campaign = campaigns.create_campaign(session, AGENT, 2024, date(2025, 1, 15), NOW)
+    assert (campaign.title, campaign.status, campaign.due_on) == (
+        "Campagne 2024",
+        CampaignStatus.PREPARATION,
+        date(2025, 6, 30),
+    )
+    campaigns.open_campaign(session, AGENT, campaign.id, NOW)
+    campaigns.set_deadline(session, AGENT, campaign.id, date(2025, 7, 15))
+    campaigns.close_campaign(session, AGENT, campaign.id, LATER)
+    session.expire_all()
+    stored = session.get(Campaign, campaign.id)
+    assert stored is not None
+    assert (stored.status, stored.due_on, stored.catalogue_version) == (CampaignStatus.CLOSE, date(2025, 7, 15), 1)
+    assert (stored.opened_at, stored.closed_at) == (NOW, LATER)
+
+
+@pytest.mark.parametrize("actor", NOT_AGENTS, ids=lambda actor: actor.role.value)
+def test_only_agents_manage_campaigns(session: DbSession, actor: Actor) -> None:
+    with pytest.raises(NotAllowed, match=messages.FORBIDDEN):
+        campaigns.create_campaign(session, actor, 2024, date(2025, 1, 15), NOW)
+    prepared = make_campaign(session, 2023, CampaignStatus.PREPARATION)
+    opened = make_campaign(session, 2024, CampaignStatus.OUVERTE)
+    for refused in (
+        lambda: campaigns.open_campaign(session, actor, prepared.id, NOW),
+        lambda: campaigns.close_campaign(session, actor, opened.id, NOW),
+        lambda: campaigns.set_deadline(session, actor, opened.id, date(2025, 9, 1)),
+    ):
+        with pytest.raises(NotAllowed, match=messages.FORBIDDEN):
+            refused()
+    session.expire_all()
+    assert (prepared.status, opened.status, opened.due_on) == (
+        CampaignStatus.PREPARATION,
+        CampaignStatus.OUVERTE,
+        date(2025, 6, 30),
+    )
+    assert session.scalar(select(func.count()).select_from(Campaign)) == 2
+
+
+@pytest.mark.parametrize("exercice", [2018, 2026])
+def test_the_exercice_is_between_2019_and_the_current_year(session: DbSession, exercice: int) -> None:
+    with pytest.raises(NotAllowed, match="entre 2019 et 2025"):
+        campaigns.create_campaign(session, AGENT, exercice, date(2025, 1, 15), NOW)
+
+
+def test_one_campaign_per_exercice_and_the_deadline_after_the_opening(session: DbSession) -> None:
+    make_campaign(session, 2024)
+    with pytest.raises(NotAllowed, match="existe déjà"):
+        campaigns.create_campaign(session, AGENT, 2024, date(2025, 1, 15), NOW)
+    with pytest.raises(NotAllowed, match=messages.CAMPAIGN_DATES):
+        campaigns.create_campaign(session, AGENT, 2023, date(2025, 1, 15), NOW, due_on=date(2025, 1, 15))
+
+
+def test_a_campaign_moves_forward_only(session: DbSession) -> None:
+    opened = make_campaign(session, 2024, CampaignStatus.OUVERTE)
+    closed = make_campaign(session, 2023, CampaignStatus.CLOSE)
+    with pytest.raises(NotAllowed, match="« Ouverte »"):
+        campaigns.open_campaign(session, AGENT, opened.id, NOW)
+    with pytest.raises(NotAllowed, match="« Close »"):
+        campaigns.close_campaign(session, AGENT, closed.id, NOW)
+    with pytest.raises(NotAllowed, match="« Close »"):
+        campaigns.set_deadline(session, AGENT, closed.id, date(2025, 9, 1))
+
+
+# --- the register of collecting bodies ---------------------------------------------------------------------------
+
+
+def test_an_agent_registers_a_body_by_its_head_office_once(session: DbSession) -> None:
+    body = bodies.register_body(session, AGENT, "999 722 812 00016", "OPCO DEMO", BodyType.OPCO, "11", 53)
+    assert (body.siren, body.siret_siege, body.region, body.active) == ("999722812", "99972281200016", "11", True)
+    assert bodies.find_body(session, "999722812") is body
+    with pytest.raises(NotAllowed, match="figure déjà"):
+        bodies.register_body(session, AGENT, "99972281200024", "OPCO DEMO NANTES", BodyType.OPCO)
+
+
+@pytest.mark.parametrize(
+    ("siret", "name", "region", "branches"),
+    [
+        ("99972281200017", "OPCO", None, None),  # wrong key
+        ("9" * 5000, "OPCO", None, None),
+        ("99972281200016", " ", None, None),
+        ("99972281200016", "O" * 201, None, None),
+        ("99972281200016", "OPCO", "Île-de-France", None),
+        ("99972281200016", "OPCO", None, -1),
+        ("99972281200016", "OPCO", None, 2**31),
+    ],
+)
+def test_a_body_is_bounded_before_it_reaches_the_database(
+    session: DbSession, siret: str, name: str, region: str | None, branches: int | None
+) -> None:
+    with pytest.raises(NotAllowed, match="SIRET du siège"):
+        bodies.register_body(session, AGENT, siret, name, BodyType.OPCO, region, branches)
+    assert session.scalar(select(func.count()).select_from(CollectingBody)) == 0
+
+
+@pytest.mark.parametrize("actor", NOT_AGENTS, ids=lambda actor: actor.role.value)
+def test_only_agents_register_bodies(session: DbSession, actor: Actor) -> None:
+    with pytest.raises(NotAllowed, match=messages.FORBIDDEN):
+        bodies.register_body(session, actor, "99972281200016", "OPCO DEMO", BodyType.OPCO)
+
+
+@pytest.mark.parametrize("siren", ["", "99972281", "999722812" * 500, "999 722 812", "999722813"])
+def test_find_body_answers_none_for_anything_but_a_referenced_siren(session: DbSession, siren: str) -> None:
+    bodies.register_body(session, AGENT, "99972281200016", "OPCO DEMO", BodyType.OPCO)
+    assert bodies.find_body(session, siren) is None
+
+
+def test_an_inactive_body_is_not_referenced(session: DbSession) -> None:
+    body = bodies.register_body(session, AGENT, "99972281200016", "OPCO DEMO", BodyType.OPCO)
+    body.active = False
+    session.commit()
+    assert bodies.find_body(session, "999722812") is None

@@ -123,3 +123,41 @@ CERFA_TRAINEES = "Nombre de stagiaires"
 CERFA_TRAINEES_HOURS = "Nombre total d'heures de formation suivies par les stagiaires"
 CERFA_DONT = "dont {label}"
 CERFA_SPECIALITY = "{code_nsf} — {libelle}"
+
+REQUIRED = "Ce champ est obligatoire."
+CHOOSE = "Choisissez une réponse."
+EMAIL = "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."
+NAF = "Le code NAF s'écrit avec quatre chiffres et une lettre, par exemple 85.59A."
+DA_DEPOSITED = (
+    "Votre déclaration d'activité est déposée : le service régional de contrôle va l'examiner et vous attribuer "
+    "votre numéro de déclaration d'activité."
+)
+DA_CHANGED = "Les modifications de votre déclaration d'activité sont enregistrées."
+DA_CEASED = "La cessation d'activité de votre organisme est enregistrée."
+
+# Journal (what the history lists show)
+JOURNAL = {
+    "declaration:deposited": "Déclaration déposée",
+    "declaration:changed": "Déclaration modifiée",
+    "declaration:registered": "Déclaration enregistrée",
+    "declaration:refused": "Déclaration refusée",
+    "declaration:caduque": "Déclaration déclarée caduque",
+    "declaration:ceased": "Cessation d'activité déclarée",
+    "bpf:started": "Saisie commencée",
+    "bpf:imported": "Fichier importé",
+    "bpf:transmitted": "Bilan transmis",
+    "bpf:rectifying": "Rectification commencée",
+    "bpf:reopened": "Bilan rouvert par le service de contrôle",
+    "campaign:changed": "Campagne modifiée",
+}
+DATE = "Indiquez une date valide (JJ/MM/AAAA)."
+SAVED = "Vos saisies sont enregistrées."
+IMPORT_NO_FILE = "Choisissez un fichier CSV ou JSON à importer."
+IMPORTED = "Le fichier est importé : les cadres C à G du bilan sont remplacés par ses chiffres."
+TRANSMITTED = "Votre bilan est transmis. Numéro de l'accusé de réception : {number}."
+RECTIFYING = "Un bilan rectificatif est créé à partir du bilan transmis : modifiez-le puis transmettez-le."
+DA_REGISTERED = "La déclaration est enregistrée sous le numéro {nda}."
+DA_REFUSED = "La déclaration est refusée ; l'organisme voit le motif."
+DA_CADUQUE = "La déclaration est déclarée caduque."
+BPF_REOPENED = "Le bilan est rouvert : l'organisme peut le rectifier puis le transmettre à nouveau."
+CAMPAIGN_SAVED = "Les dates de la campagne sont enregistrées."

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from rp_bpf import messages
-from rp_bpf.models import AssignedNda, Declaration, DeclarationStatus, JournalEvent
+from rp_bpf.models import AssignedNda, Declaration, DeclarationStatus, JournalEntry, JournalEvent
 from rp_bpf.services.errors import Invalid, NotAllowed, NotFound, Stale
 from rp_bpf.services.journal import Actor, record
 from rp_bpf.services.transaction import transaction
@@ -19,6 +19,7 @@ from shared.territory import REGION_OF_DEPARTEMENT, departement_of
 S = DeclarationStatus
 # Changing a declaration that ended (refused, caduque, ceased) deposits a new one.
 ENDED = (S.REFUSEE, S.CADUQUE, S.CESSEE)
+DECLARATION_EVENTS = [event for event in JournalEvent if event.startswith("declaration:")]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,12 @@ class DeclarationData:
 
 def find(db: DbSession, siren: str) -> Declaration | None:
     return db.scalar(select(Declaration).where(Declaration.siren == siren))
+
+
+def history(db: DbSession, siren: str) -> list[JournalEntry]:
+    """The declaration's events, newest first."""
+    query = select(JournalEntry).where(JournalEntry.siren == siren, JournalEntry.event.in_(DECLARATION_EVENTS))
+    return list(db.scalars(query.order_by(JournalEntry.id.desc())))
 
 
 def get_in_region(db: DbSession, declaration_id: int, region: str | None) -> Declaration:

@@ -13,7 +13,7 @@ from rp_bpf.bpf import receipt
 from rp_bpf.bpf.problems import Severity
 from rp_bpf.bpf.snapshot import canonical_bytes, content_to_json, sha256
 from rp_bpf.models import Bpf, BpfStatus, Declaration, JournalEvent, Receipt
-from rp_bpf.services import bpfs, campaigns
+from rp_bpf.services import bpfs, campaigns, control
 from rp_bpf.services.errors import Blocked, Invalid, NotAllowed, NotFound, Stale
 from rp_bpf.services.journal import Actor, record
 from rp_bpf.services.transaction import transaction
@@ -146,10 +146,7 @@ def rectify(db: DbSession, actor: Actor, siren: str, bpf_id: int, now: datetime)
 def reopen(db: DbSession, agent: Actor, bpf_id: int, region: str | None, motif: str, now: datetime) -> Bpf:
     """The control service's « Rouvrir » with its reason: a rectificative draft for the organisation, whatever the
     date."""
-    bpf = db.get(Bpf, bpf_id)
-    declaration = db.get(Declaration, bpf.declaration_id) if bpf else None
-    if bpf is None or declaration is None or (region is not None and declaration.region != region):
-        raise NotFound(messages.NOT_FOUND)
+    bpf = control.get_bpf(db, bpf_id, region)
     if not motif.strip():
         raise Invalid({"motif": messages.MOTIF_REQUIRED})
     copy = _new_version(db, bpf, now, motif.strip())

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
+import time_machine
 import webtest
 from flask import Flask
 
@@ -85,3 +86,22 @@ def log_in(bpf_app: Flask, bpf: webtest.TestApp) -> LogIn:
         bpf.set_cookie(bpf_app.config["SESSION_COOKIE_NAME"], serializer.dumps(data))
 
     return open_session
+
+
+@pytest.fixture
+def during_the_2025_campaign() -> Iterator[None]:
+    """2 March 2026: the BPF 2025 are due by 30 April."""
+    with time_machine.travel("2026-03-02 09:30:00+00:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def registered(bpf: webtest.TestApp, log_in: LogIn) -> None:
+    """FORMA'LOIRE's declaration deposited and registered through the pages; its déclarant logged in."""
+    from tests.rp_bpf.web import deposit, fresh, register_as_control  # web.py reads this module's constants
+
+    log_in("declarant")
+    assert deposit(bpf).status_int == 302
+    register_as_control(bpf, log_in)
+    log_in("declarant")
+    fresh()

@@ -17,12 +17,13 @@ tests/integration/test_backchannel_logout.py: only a logout token signed by the 
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 import webtest
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
@@ -609,6 +610,7 @@ def rp_log_in(app: Flask, browser: webtest.TestApp, service: str, held: list[tup
 IDMV = "99966088900018"
 IDMV_CHOLET = "99966088900026"
 CARIF = "99654944000013"
+CONTROL_SERVICE = "13000000000018"
 
 
 def sofi_world() -> dict[str, Any]:
@@ -857,6 +859,7 @@ def log_in_as(app: Flask, browser: webtest.TestApp, service: str, login: str) ->
         "gestionnaire": [(role, IDMV)],
         "two": [(role, IDMV), (role, IDMV_CHOLET)],
         "carif": [("valideur_carif", CARIF)],
+        "control": [("controle_srf", CONTROL_SERVICE)],  # no région: national control
     }[login]
     rp_log_in(app, browser, service, held)
 
@@ -906,7 +909,7 @@ def rp(request: pytest.FixtureRequest) -> Iterator[tuple[str, Flask]]:
 
 @pytest.mark.parametrize(
     ("endpoint", "method", "rule"),
-    sorted(set(state_changing_rules(APPS["soffi"])) | set(state_changing_rules(APPS["bpf"]))),
+    sorted(set(state_changing_rules(APPS["soffi"])) & set(state_changing_rules(APPS["bpf"]))),
 )
 def test_soffi_and_bpf_routes_refuse_a_request_without_a_valid_token(rp, endpoint, method, rule):
     code, service_app = rp
@@ -924,6 +927,136 @@ def test_soffi_and_bpf_routes_refuse_a_request_without_a_valid_token(rp, endpoin
     check_route(service_app, browser, method, path, fields, lambda: rp_session(service_app, browser), case.acts)
 
 
+# --- Mon Activité Formation's own routes ------------------------------------------------------------------------------
+
+
+def bpf_world() -> dict[str, int]:
+    """IDMV's declaration registered, its BPF 2024 transmitted (its campaign's rectification limit moved to the end
+    of 2026), its BPF 2023 a draft, 2025 not started; another organisation's declaration waiting for registration."""
+    from rp_bpf.extensions import db
+    from rp_bpf.models import Bpf
+    from rp_bpf.services import bpfs, campaigns, declarations, transmission
+    from rp_bpf.services.journal import Actor
+    from tests.rp_bpf.factories import declaration_data, make_content
+
+    now, actor = datetime(2026, 3, 2, 9, 30), Actor("sub-claire", "Claire TESTEUSE")
+    data = declaration_data(siret=IDMV, code_postal="85000", commune="LA ROCHE-SUR-YON")
+    registered = declarations.deposit(db.session, actor, IDMV[:9], data, now)
+    declarations.register(db.session, actor, registered.id, None, now)
+    waiting = declarations.deposit(db.session, actor, "996439063", declaration_data(siret="99643906300016"), now)
+    campaigns.update(db.session, actor, 2024, date(2025, 4, 30), date(2026, 12, 31), now)
+    world = {"declaration": registered.id, "waiting": waiting.id}
+    for exercice in (2024, 2023):
+        draft = bpfs.start(db.session, actor, IDMV[:9], exercice, now)
+        content = make_content(exercice_du=f"{exercice}-01-01", exercice_au=f"{exercice}-12-31")
+        world[str(exercice)] = bpfs.save(db.session, actor, IDMV[:9], draft.id, draft.lock, content, now).id
+    sent = db.session.get(Bpf, world["2024"])
+    signature = transmission.Signature(True, "Claire TESTEUSE", "Gérante")
+    transmission.transmit(db.session, actor, IDMV[:9], sent.id, sent.lock, signature, now)
+    return world
+
+
+def bpf_form(browser: webtest.TestApp, page_url: str, path: str, **values: Any) -> tuple[str, Fields]:
+    return sofi_form(browser, page_url, path, **values)
+
+
+BPF_CASES: dict[str, Case] = {
+    "declaration.save": Case(
+        lambda b, w: bpf_form(b, "/declaration/modifier", "/declaration/modifier", telephone="02 51 00 00 00")
+    ),
+    "declaration.cease": Case(lambda b, w: bpf_form(b, "/declaration", "/declaration/cessation")),
+    "bpf.start": Case(lambda b, w: bpf_form(b, "/", "/bilans/exercices/2025")),
+    "bpf.step": Case(
+        lambda b, w: (
+            f"/bilans/{w['2023']}/etapes/produits",
+            [
+                *bpf_form(b, f"/bilans/{w['2023']}/etapes/produits", f"/bilans/{w['2023']}/etapes/produits", c1="1")[1],
+                ("action", "enregistrer"),
+            ],
+        )
+    ),
+    "bpf.import_": Case(
+        lambda b, w: bpf_form(b, f"/bilans/{w['2023']}/verification", f"/bilans/{w['2023']}/import"),
+        acts=False,
+        notes="no file sent: « Choisissez un fichier », nothing imported",
+    ),
+    "bpf.transmit": Case(
+        lambda b, w: bpf_form(
+            b,
+            f"/bilans/{w['2023']}/verification",
+            f"/bilans/{w['2023']}/transmettre",
+            signataire_qualite="Gérante",
+            certified="y",
+        )
+    ),
+    "bpf.rectify": Case(lambda b, w: bpf_form(b, "/", f"/bilans/{w['2024']}/rectifier")),
+    "control.register": Case(
+        lambda b, w: bpf_form(
+            b, f"/controle/declarations/{w['waiting']}", f"/controle/declarations/{w['waiting']}/enregistrer"
+        ),
+        login="control",
+    ),
+    "control.refuse": Case(
+        lambda b, w: bpf_form(
+            b,
+            f"/controle/declarations/{w['waiting']}",
+            f"/controle/declarations/{w['waiting']}/refuser",
+            motif="Pièces manquantes",
+        ),
+        login="control",
+    ),
+    "control.caduque": Case(
+        lambda b, w: bpf_form(
+            b,
+            f"/controle/declarations/{w['declaration']}",
+            f"/controle/declarations/{w['declaration']}/caducite",
+            motif="Aucun BPF",
+        ),
+        login="control",
+    ),
+    "control.reopen": Case(
+        lambda b, w: bpf_form(
+            b, f"/controle/bilans/{w['2024']}", f"/controle/bilans/{w['2024']}/rouvrir", motif="À revoir"
+        ),
+        login="control",
+    ),
+    "control.campaign": Case(
+        lambda b, w: bpf_form(b, "/controle/campagnes/2025", "/controle/campagnes/2025", deadline="2026-05-15"),
+        login="control",
+    ),
+}
+
+
+@pytest.fixture
+def bpf_service(bpf_database: str) -> Iterator[Flask]:
+    from rp_bpf.extensions import db
+
+    app_ = rp_bpf.create_app(rp_config(SQLALCHEMY_DATABASE_URI=bpf_database))
+    with app_.app_context(), time_machine.travel("2026-03-02 09:30:00+00:00", tick=False):
+        yield app_
+        db.session.remove()
+        empty_bpf_tables()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "rule"),
+    sorted(set(state_changing_rules(APPS["bpf"])) - set(state_changing_rules(APPS["soffi"]))),
+)
+def test_bpf_route_refuses_a_request_without_a_valid_token(bpf_service: Flask, endpoint, method, rule):
+    from rp_bpf.extensions import db
+
+    case = BPF_CASES.get(endpoint)
+    if case is None:
+        pytest.fail(f"{endpoint} ({method} {rule}) is new: add to BPF_CASES how to reach it logged in, with its form")
+    world = bpf_world()
+    browser = webtest.TestApp(FreshContext(bpf_service), extra_environ={"HTTP_HOST": "localhost"})
+    log_in_as(bpf_service, browser, "bpf", case.login)
+    path, fields = case.prepare(browser, world)
+    state = lambda: (table_rows(db), rp_session(bpf_service, browser))  # noqa: E731
+    check_route(bpf_service, browser, method, path, fields, state, case.acts)
+
+
 def check_exempt_route(browser: webtest.TestApp, path: str, state: Callable[[], Any]) -> None:
     """The back-channel logout endpoint, posted to from the logged-in browser without a logout token: it answers
     for itself (400, the standard error), and nothing is written."""
@@ -938,7 +1071,7 @@ def check_exempt_route(browser: webtest.TestApp, path: str, state: Callable[[], 
 
 
 def test_every_state_changing_route_has_a_case() -> None:
-    cases = {"idp": IDP_CASES, "sofi": SOFI_CASES, "soffi": RP_CASES, "bpf": RP_CASES}
+    cases = {"idp": IDP_CASES, "sofi": SOFI_CASES, "soffi": RP_CASES, "bpf": RP_CASES | BPF_CASES}
     for name, service_app in APPS.items():
         endpoints = {endpoint for endpoint, _, _ in state_changing_rules(service_app)}
         exempt = {endpoint for endpoint in endpoints if is_exempt(service_app, endpoint)}

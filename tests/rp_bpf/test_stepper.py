@@ -2,19 +2,24 @@
 next to the line it concerns, a refused value kept on the page, two tabs, the import, the last step, the
 transmission, the receipt, the rectification, and a third party acting for the organisation."""
 
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 import webtest
 from sqlalchemy import select
 
 from rp_bpf import messages
+from rp_bpf.bpf import exports
 from rp_bpf.extensions import db
 from rp_bpf.models import Bpf, BpfStatus
-from tests.rp_bpf.factories import EXAMPLES, VALID
+from tests.rp_bpf.conftest import CABINET, FORMALOIRE, LogIn, habilitation
+from tests.rp_bpf.factories import EXAMPLES, VALID, make_content
 from tests.rp_bpf.pdfs import pdf_text
-from tests.rp_bpf.web import fresh, submit
-from tests.rp_sofi.web import alert_text, text
+from tests.rp_bpf.web import form_to, fresh, submit
+from tests.rp_sofi.web import alert_text, field_error, text
 
 FRAMES = {"produits": ("c",), "charges": ("d",), "formateurs": ("e",), "stagiaires": ("f1", "f3"), "sous-traitance": ()}
 
@@ -112,3 +117,128 @@ def test_each_variant_shows_its_message_where_its_values_are_typed(
     assert (refused.status_int == 422 and messages.TRANSMIT_BLOCKED not in alert_text(refused)) or True
     fresh()
     assert db.session.scalar(select(Bpf)).status == BpfStatus.BROUILLON
+
+
+def test_a_value_that_is_not_a_whole_number_is_refused_next_to_it_and_nothing_is_saved(
+    bpf: webtest.TestApp, registered: None
+) -> None:
+    page = start(bpf)
+    produits = bpf.get(page.request.path.replace("identification", "produits"))
+    answer = submit(produits, "form-etape", "enregistrer", c1="12,5", c2a="1 000 000 000 000", c3="12 000")
+    assert answer.status_int == 422
+    assert field_error(answer, "c1") == messages.NOT_INTEGER
+    assert field_error(answer, "c2a") == messages.TOO_LARGE
+    assert answer.html.select_one("#c1")["value"] == "12,5"  # what was typed stays on the page
+    fresh()
+    assert json.loads(db.session.scalar(select(Bpf)).content)["c"]["c3"] == 0
+
+
+def test_a_second_tab_saving_an_older_page_is_refused_and_keeps_what_it_typed(
+    bpf: webtest.TestApp, registered: None
+) -> None:
+    start(bpf)
+    path = f"/bilans/{db.session.scalar(select(Bpf.id))}/etapes/produits"
+    first_tab, second_tab = bpf.get(path), bpf.get(path)
+    assert submit(first_tab, "form-etape", "enregistrer", c1="1000").status_int == 302
+    answer = submit(second_tab, "form-etape", "enregistrer", c1="2000")
+    assert answer.status_int == 409
+    assert messages.STALE in alert_text(answer)
+    assert answer.html.select_one("#c1")["value"] == "2000"
+    fresh()
+    assert json.loads(db.session.scalar(select(Bpf)).content)["c"]["c1"] == 1000
+
+
+def test_an_imported_file_fills_the_draft_and_a_wrong_one_is_refused_whole(
+    bpf: webtest.TestApp, registered: None
+) -> None:
+    start(bpf)
+    draft_id = db.session.scalar(select(Bpf.id))
+    page = bpf.get(f"/bilans/{draft_id}/verification")
+    bad = b"code;stagiaires_ou_montant;heures\r\nc1;12,5;\r\nzz9;1;\r\n"
+    form = form_to(page, f"/bilans/{draft_id}/import")
+    form["fichier"] = webtest.Upload("bpf.csv", bad)
+    refused = form.submit(expect_errors=True)
+    assert refused.status_int == 422
+    listed = text(refused, "import-erreurs")
+    assert "Ligne 2, code c1" in listed and "Ligne 3, code zz9" in listed
+    good = exports.bpf_csv(make_content().figures)
+    page = bpf.get(f"/bilans/{draft_id}/verification")
+    form = form_to(page, f"/bilans/{draft_id}/import")
+    form["fichier"] = webtest.Upload("bpf.csv", good)
+    imported = form.submit().follow()
+    assert messages.IMPORTED in alert_text(imported)
+    assert "155 500 €" in text(imported, "resume")
+
+
+def test_a_transmitted_bpf_is_rectified_as_a_new_version_and_both_stay(bpf: webtest.TestApp, registered: None) -> None:
+    transmit(fill_every_step(bpf, VALID))
+    home = bpf.get("/")
+    first_id = db.session.scalar(select(Bpf.id))
+    draft = submit(home, f"/bilans/{first_id}/rectifier").follow()
+    assert messages.RECTIFYING in alert_text(draft)
+    assert "Rectificatif" in text(draft, "contenu")
+    produits = bpf.get(draft.request.path.replace("identification", "produits"))
+    submit(produits, "form-etape", "enregistrer", c1="90000")
+    charges = bpf.get(draft.request.path.replace("identification", "charges"))
+    submit(charges, "form-etape", "verifier", d_total="124000")
+    second = transmit(bpf.get(draft.request.path.replace("etapes/identification", "verification"))).follow()
+    assert "BPF-2025-52440000001-2" in alert_text(second)
+    versions = text(second, "versions")
+    assert "Transmis" in versions and "Rectifié" in versions
+    assert "Rectifié" in text(bpf.get("/"), "exercice-2025")
+
+
+def test_a_third_party_acts_for_the_organisation_until_its_delegation_ends(
+    bpf: webtest.TestApp, log_in: LogIn, registered: None
+) -> None:
+    ends = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    firm = habilitation("declarant", CABINET, delegated=True, on_behalf_of_siret=FORMALOIRE, expires_at=ends)
+    log_in(firm, sub="sub-ines")
+    home = bpf.get("/")
+    assert "Vous agissez pour le compte de" in text(home, "etablissement-courant")
+    receipt_page = transmit(fill_every_step(bpf, VALID)).follow()
+    fresh()
+    sent = db.session.scalar(select(Bpf))
+    assert (sent.transmitted_by_siret, sent.on_behalf_of_siret) == (CABINET, FORMALOIRE)
+    receipt = pdf_text(bpf.get(f"/bilans/{sent.id}/accuse-de-reception.pdf").body)
+    assert f"tiers-déclarant SIRET {CABINET}" in receipt and "pour le compte de" in receipt
+    assert "tiers-déclarant" in text(receipt_page, "contenu")
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=2)):  # the session still runs, not the delegation
+        assert bpf.get(f"/bilans/{sent.id}", expect_errors=True).status_int == 403
+
+
+def test_another_organisations_bpf_answers_404_to_every_page_and_action(
+    bpf: webtest.TestApp, log_in: LogIn, registered: None
+) -> None:
+    start(bpf)
+    draft_id = db.session.scalar(select(Bpf.id))
+    token_page = bpf.get("/")
+    log_in(habilitation("declarant", CABINET), sub="sub-other")
+    for path in (
+        f"/bilans/{draft_id}",
+        f"/bilans/{draft_id}/etapes/produits",
+        f"/bilans/{draft_id}/verification",
+        f"/bilans/{draft_id}/export.pdf",
+        f"/bilans/{draft_id}/accuse-de-reception.pdf",
+    ):
+        assert bpf.get(path, expect_errors=True).status_int == 404, path
+    other_home = bpf.get("/")
+    token = other_home.html.select_one("input[name=csrf_token]") or token_page.html.select_one("input[name=csrf_token]")
+    for path, fields in (
+        (f"/bilans/{draft_id}/etapes/produits", {"c1": "1", "action": "enregistrer"}),
+        (f"/bilans/{draft_id}/transmettre", {"signataire_nom": "X", "signataire_qualite": "Y", "certified": "y"}),
+        (f"/bilans/{draft_id}/rectifier", {}),
+    ):
+        answer = bpf.post(path, {**fields, "csrf_token": token["value"]}, expect_errors=True)
+        assert answer.status_int == 404, path
+    fresh()
+    draft = db.session.get(Bpf, draft_id)
+    assert (draft.status, json.loads(draft.content)["c"]["c1"]) == (BpfStatus.BROUILLON, 0)
+
+
+@pytest.mark.parametrize(
+    "path", ["/bilans/2147483648/etapes/produits", "/bilans/1/etapes/inconnue", "/bilans/1/export.xml"]
+)
+def test_odd_addresses_answer_404(bpf: webtest.TestApp, registered: None, path: str) -> None:
+    start(bpf)
+    assert bpf.get(path, expect_errors=True).status_int == 404

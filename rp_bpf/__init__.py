@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 
-    from rp_bpf import messages
+    from rp_bpf import cli, messages
     from rp_bpf.views import bpf, control, declaration, home
 
     for module in (home, declaration, bpf, control):
@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["messages"] = messages
     app.jinja_env.filters["number_fr"] = lambda value: format_decimal(value, locale="fr_FR")
     app.context_processor(_inject_bpf)
+    cli.init_app(app)
     return app
 
 

@@ -79,6 +79,7 @@ STEPS = (
     Step("flask --app idp demo load", (*IDP, *DEMO_CLIENTS), stage="demo"),
     Step("flask --app rp_sofi demo load", service_env("sofi"), stage="demo"),
     Step("flask --app rp_soffi demo load", service_env("soffi"), stage="demo"),
+    Step("flask --app rp_bpf demo load", service_env("bpf"), stage="demo"),
 )
 
 

@@ -14,6 +14,7 @@ from shared.db import DbSession
 DEMO_DATA = Path(__file__).resolve().parent.parent.parent / "demo_data"
 
 # Clearly fictional people (the guides' names are not reused).
+DREETS_DEMO = "99300001700018"  # a fictional DREETS, outside the demo directory (a State service)
 DEMO_ACCOUNTS = [
     ("camille.formatrice@formaloire.example", "Mme", "DEMOLOIRE", "Camille", "99791566500019"),
     ("jules.gestionnaire@opco-demo.example", "M", "EXEMPLE", "Jules", "99972281200016"),
@@ -21,8 +22,12 @@ DEMO_ACCOUNTS = [
     # SOFI: a training school of the Pays de la Loire, and a validator of the Carif-Oref.
     ("bastien.formateur@idmv-demo.example", "M", "DEMOVIANDE", "Bastien", "99966088900018"),
     ("lea.valideuse@carif-demo.example", "Mme", "DEMOCARIF", "Léa", "99654944000013"),
+    # Mon Activité Formation: an agent of the regional control service (DREETS) of the Pays de la Loire.
+    ("paul.controleur@dreets-demo.example", "M", "DEMOCONTROLE", "Paul", DREETS_DEMO),
 ]
 DEMO_PASSWORD = "Demo-Mes-Demarches-2026"
+# The operator roles' région (INSEE code), by (e-mail, service, role): none means national.
+DEMO_REGIONS = {("paul.controleur@dreets-demo.example", "bpf", "controle_srf"): "52"}
 
 BY_CODE = "par code d'activation"
 # (e-mail, service, role, SIRET, granted via, on behalf of SIRET, delegated by, valid for days)
@@ -31,6 +36,7 @@ DEMO_HABILITATIONS = [
     ("camille.formatrice@formaloire.example", "bpf", "gestionnaire", "99791566500019", BY_CODE, None, None, None),
     ("bastien.formateur@idmv-demo.example", "sofi", "gestionnaire", "99966088900018", BY_CODE, None, None, None),
     ("lea.valideuse@carif-demo.example", "sofi", "valideur_carif", "99654944000013", "par un agent", None, None, None),
+    ("paul.controleur@dreets-demo.example", "bpf", "controle_srf", DREETS_DEMO, "par un agent", None, None, None),
     ("jules.gestionnaire@opco-demo.example", "soffi", "gestionnaire", "99972281200016", BY_CODE, None, None, None),
     (
         "jules.gestionnaire@opco-demo.example",
@@ -87,6 +93,7 @@ def ensure_habilitations(session: DbSession) -> int:
                     on_behalf_of_siret=on_behalf_of,
                     delegated_by=delegated_by,
                     expires_at=expires_at,
+                    region=DEMO_REGIONS.get((email, service_code, role_code)),
                 )
             )
             added += 1

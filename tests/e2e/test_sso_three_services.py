@@ -82,8 +82,11 @@ def test_log_in_once_and_open_the_three_services(
     page.goto(services.bpf + "/")
     visit("bpf-accueil")
     page.get_by_role("link", name="Se connecter avec Mes démarches").click()
-    expect_signed_in(page, services.bpf, "Déclarant")
-    expect(page.get_by_role("cell", name=re.compile(f"Pour le compte du SIRET {SIRET}"))).to_be_visible()
+    # Mon Activité Formation's home, once signed in, is « Mon activité formation » for the organisation acted for.
+    expect(page.get_by_role("heading", name="Mon activité formation", level=1)).to_be_visible()
+    assert page.url == services.bpf + "/"
+    acting = page.locator("#etablissement-courant")
+    expect(acting).to_contain_text(f"Vous agissez pour le compte de FORMA'LOIRE CONSEIL (SIRET {SIRET})")
     visit("bpf")
     assert len(logins) == 1, "single sign-on: the password is typed once"
 

@@ -117,10 +117,11 @@ def figures_form_class(step: Step) -> type[FiguresForm]:
         fields: dict[str, Field] = {}
         for line in figure_lines(step):
             if line.kind in PAIR_KINDS:
+                # Short labels: the line's own label is the legend of the fieldset that groups the two inputs.
                 first = "Nombre de personnes" if line.kind == Kind.PERSONS_HOURS else "Nombre de stagiaires"
                 count, hours = pair_names(line.code)
-                fields[count] = WholeField(f"{first} — {line.label}")
-                fields[hours] = WholeField(f"Nombre d'heures — {line.label}")
+                fields[count] = WholeField(f"{first} (ligne {line.code})")
+                fields[hours] = WholeField(f"Nombre d'heures (ligne {line.code})")
             else:
                 fields[line.code] = WholeField(line.label)
         if "F-4" in step.cadres:

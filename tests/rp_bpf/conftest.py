@@ -70,6 +70,11 @@ LogIn = Callable[..., None]
 @pytest.fixture
 def log_in(bpf_app: Flask, bpf: webtest.TestApp) -> LogIn:
     """`log_in("declarant")` or `log_in(habilitation(...), ...)`: the session the callback would open."""
+    return session_opener(bpf_app, bpf)
+
+
+def session_opener(bpf_app: Flask, bpf: webtest.TestApp) -> LogIn:
+    """What `log_in` does, for the tests whose folder has another service's `log_in` (tests/security)."""
 
     def open_session(*held: str | HabilitationClaim, sub: str = "sub-alix") -> None:
         claims = [item if isinstance(item, HabilitationClaim) else habilitation(item) for item in held]

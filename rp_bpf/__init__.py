@@ -2,6 +2,7 @@
 bilan pédagogique et financier (cerfa 10443); the regional control services register, follow and check them.
 Its users log in through Mes démarches."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,14 +27,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The sessions ended by Mes démarches (back-channel logout) are kept in the service's own database.
     app = relying_party.create_relying_party(__name__, SERVICE, config, engine=lambda: db.engine)
     app.config.setdefault("MAX_CONTENT_LENGTH", MAX_UPLOAD)
+    # Where the public list of training organisations is written, and served from (BPF_PUBLIC_FOLDER).
+    app.config.setdefault(
+        "BPF_PUBLIC_FOLDER", os.environ.get("BPF_PUBLIC_FOLDER", str(Path(app.instance_path) / "bpf_public"))
+    )
     Path(app.instance_path).mkdir(exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 
     from rp_bpf import cli, messages
-    from rp_bpf.views import bpf, control, declaration, home
+    from rp_bpf.views import bpf, control, declaration, home, public_list
 
-    for module in (home, declaration, bpf, control):
+    for module in (home, declaration, bpf, control, public_list):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["messages"] = messages
     app.jinja_env.filters["number_fr"] = lambda value: format_decimal(value, locale="fr_FR")

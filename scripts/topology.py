@@ -80,6 +80,7 @@ STEPS = (
     Step("flask --app rp_sofi demo load", service_env("sofi"), stage="demo"),
     Step("flask --app rp_soffi demo load", service_env("soffi"), stage="demo"),
     Step("flask --app rp_bpf demo load", service_env("bpf"), stage="demo"),
+    Step("flask --app rp_bpf public-list export", service_env("bpf"), stage="demo"),
 )
 
 

@@ -158,17 +158,22 @@ def _campaign_cells(row: CampaignRow) -> list[str | int]:
 
 
 def campaign_csv(rows: Iterable[CampaignRow]) -> Iterator[bytes]:
-    """The campaign's CSV, UTF-8 with a BOM, one row per organisation, streamed: rows are read one at a time
-    and written out by pieces of about 64 KiB, so that 100 000 organisations never sit in memory together.
-    The header goes out first, before any row is read."""
+    """The campaign's CSV, one row per organisation (see `stream_csv`)."""
+    return stream_csv(CAMPAIGN_COLUMNS, (_campaign_cells(row) for row in rows))
+
+
+def stream_csv(header: Iterable[str], rows: Iterable[list[str | int]]) -> Iterator[bytes]:
+    """A CSV for spreadsheets, UTF-8 with a BOM, streamed: rows are read one at a time and written out by pieces
+    of about 64 KiB, so that 100 000 organisations never sit in memory together. The header goes out first,
+    before any row is read."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, **_DIALECT)
-    writer.writerow(CAMPAIGN_COLUMNS)
+    writer.writerow(header)
     yield (_BOM + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
-    for row in rows:
-        writer.writerow(_campaign_cells(row))
+    for cells in rows:
+        writer.writerow(cells)
         if buffer.tell() >= _CHUNK:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

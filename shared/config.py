@@ -35,9 +35,6 @@ def base_settings(
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session: no expired forms mid-sign-up
-        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
-        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
-        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Mes Démarches <no-reply@emploi.gouv.fr>"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # How many proxies in front of the app append the client's address to X-Forwarded-For (nginx: 1). 0: none,
         # and the header is ignored — a client could write any address there and escape the per-IP login limits.

@@ -1,18 +1,18 @@
 """Transactional outbox: an e-mail is a row written in the same transaction as the change that causes it.
 
-A worker sends due rows over SMTP and retries with a growing delay, so an SMTP outage delays mail
-and loses none. Each app declares its own table with `OutboxMixin` (each app owns its database).
+A worker sends due rows to the SMTP relay (through Flask-Mail, `shared/mail.py`) and retries with a growing
+delay, so an SMTP outage delays mail and loses none. Each app declares its own table with `OutboxMixin` (each app owns its database).
 """
 
-import contextlib
 import logging
 import smtplib
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
+from flask import current_app
+from flask_mail import Mail, Message
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shared import metrics
 from shared.clock import utcnow
 from shared.db import DbSession
+from shared.mail import RelayConnection, open_connection, redact
 
 log = logging.getLogger(__name__)
 
@@ -47,19 +48,16 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_DELAY)
 
 
-def build_message(row: OutboxMixin, sender: str) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = row.recipient
-    message["Subject"] = row.subject
+def build_message(row: OutboxMixin, sender: str) -> Message:
+    message = Message(
+        subject=row.subject, recipients=[row.recipient], body=row.body_text, html=row.body_html, sender=sender
+    )
     # A stable Message-ID lets the receiving side recognise a retried delivery.
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{row.id}", domain="mesdemarches.emploi.gouv.fr")
-    message.set_content(row.body_text)
-    message.add_alternative(row.body_html, subtype="html")
+    message.msgId = make_msgid(idstring=f"outbox-{row.id}", domain="mesdemarches.emploi.gouv.fr")
     return message
 
 
-def deliver_due(session: DbSession, model: type[Any], host: str, port: int, sender: str, limit: int = 50) -> int:
+def deliver_due(session: DbSession, model: type[Any], mail: Mail, sender: str, limit: int = 50) -> int:
     """Send the due messages; returns how many were sent. Safe to run in several workers at once."""
     query = (
         select(model)
@@ -70,20 +68,23 @@ def deliver_due(session: DbSession, model: type[Any], host: str, port: int, send
     )
     rows: list[Any] = list(session.scalars(query).all())
     sent = 0
-    smtp: smtplib.SMTP | None = None
+    relay: RelayConnection | None = None
     try:
         for row in rows:
             try:
-                if smtp is None:
-                    smtp = smtplib.SMTP(host, port, timeout=10)
-                smtp.send_message(build_message(row, sender))
+                if relay is None:
+                    relay = open_connection(mail)
+                relay.send(build_message(row, sender))
             except (OSError, smtplib.SMTPException) as error:
+                reason = redact(str(error), current_app.config)
                 row.attempts += 1
                 row.next_attempt_at = utcnow() + retry_delay(row.attempts)
-                row.last_error = str(error)[:500]
+                row.last_error = reason[:500]
                 metrics.count_on_commit(session, "mail_failed")
-                log.warning("Mail %s not sent (attempt %s): %s", row.id, row.attempts, error)
-                smtp = None
+                log.warning("Mail %s not sent (attempt %s): %s", row.id, row.attempts, reason)
+                if relay is not None:
+                    relay.close()
+                relay = None
                 continue
             row.attempts += 1
             row.sent_at = utcnow()
@@ -91,9 +92,8 @@ def deliver_due(session: DbSession, model: type[Any], host: str, port: int, send
             metrics.count_on_commit(session, "mail_sent")
             sent += 1
     finally:
-        if smtp is not None:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                smtp.quit()
+        if relay is not None:
+            relay.close()
         session.commit()
     return sent
 

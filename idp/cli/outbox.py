@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from idp.extensions import db
+from idp.extensions import db, mail
 from idp.models import OutboxMessage
 from idp.services import backchannel_logout
 from shared import metrics
@@ -47,6 +47,6 @@ def work(interval: float, metrics_bind: str | None) -> None:
 
 def _deliver() -> tuple[int, int]:
     config = current_app.config
-    mails = deliver_due(db.session, OutboxMessage, config["SMTP_HOST"], config["SMTP_PORT"], config["MAIL_SENDER"])
+    mails = deliver_due(db.session, OutboxMessage, mail, config["MAIL_SENDER"])
     logouts = backchannel_logout.deliver_due(db.session, config["PUBLIC_URL"])
     return mails, logouts.sent

@@ -38,6 +38,8 @@ def settings() -> dict[str, Any]:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Mes Démarches <no-reply@emploi.gouv.fr>"),
         # Never smtplib's debug output, whatever Flask's debug mode: it prints the AUTH exchange.
         "MAIL_DEBUG": 0,
+        # Refusals of one e-mail by the relay before it is given up (a dead letter for the agents to look at).
+        "OUTBOX_MAX_FAILURES": int(os.environ.get("OUTBOX_MAX_FAILURES") or "8"),
         # Flask-Mail sends nothing when TESTING unless told: the tests deliver to a real SMTP server.
         "MAIL_SUPPRESS_SEND": False,
     }

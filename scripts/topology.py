@@ -96,9 +96,11 @@ def gunicorn(app: str, port: int) -> str:
     # A logout address carries the ID token (id_token_hint): up to about 5 KB with the habilitations a token holds
     # (idp/services/organisations.py), over gunicorn's default request line (4 094 bytes); 8 190 is its maximum.
     # --no-control-socket: four gunicorns on one machine would clash on the one default socket path.
+    # No gunicorn access log: it writes the request line, query string included (a code, an ID token); the app writes
+    # its own line per request, with the request id and without them (shared/request_log.py).
     return (
         f"gunicorn --bind {{host}}:{port} --workers 2 --limit-request-line 8190 --no-control-socket "
-        f'--access-logfile - "{app}:create_app()"'
+        f'"{app}:create_app()"'
     )
 
 

@@ -41,6 +41,8 @@ def base_settings(
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         # /metrics is served only to a request carrying it as a bearer token (shared/metrics.py); unset: a 404.
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        # One JSON object per log line (shared/request_log.py), what a log collector reads; text in development.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or ("json" if production else "text"),
         # Off only for load benchmarks run on loopback (every request comes from one address).
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
     }

@@ -7,8 +7,9 @@ from flask import Flask
 
 from idp import messages
 from idp.config import settings
-from idp.extensions import db, limiter, migrate
+from idp.extensions import db, limiter, mail, migrate
 from shared import health
+from shared import mail as relay
 from shared.config import check_production
 from shared.web import init_common
 
@@ -18,11 +19,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings(app.instance_path))
     app.config.update(config or {})
     check_production(app.config)
+    relay.check(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     limiter.init_app(app)
+    mail.init_app(app)
     init_common(app)
     health.init_app(app, {"database": health.database(lambda: db.engine), "rate_limits": _rate_limit_storage})
 

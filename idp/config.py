@@ -4,11 +4,13 @@ import os
 from datetime import timedelta
 from typing import Any
 
+from shared import mail
 from shared.config import base_settings
 
 
 def settings(instance_path: str) -> dict[str, Any]:
     values = base_settings(instance_path, "idp.sqlite3", cookie_name="idp_session")
+    values.update(mail.settings())  # only the provider sends e-mails
     values.update(
         PUBLIC_URL=os.environ.get("IDP_PUBLIC_URL", "http://127.0.0.1:5000"),
         ACTIVATION_LINK_LIFETIME=timedelta(hours=24),

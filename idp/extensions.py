@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -21,6 +22,7 @@ class Base(DeclarativeBase):
 # statements of the token endpoint. The session lives one request, so nothing goes stale for long.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+mail = Mail()  # the SMTP relay: shared/mail.py opens its connections, the outbox worker sends
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 
 # Read by every app (shared/config.py): production mode, and the key of its signed cookies.
 COMMON = ("APP_ENV", "SECRET_KEY")
-MAIL = ("SMTP_HOST", "SMTP_PORT", "MAIL_SENDER")
+# The SMTP relay, through Flask-Mail (shared/mail.py): STARTTLS or implicit TLS, and a login when both are set.
+MAIL = (
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_TLS_CA_FILE",
+    "MAIL_SENDER",
+)
 # The provider's own settings: its database, the rate limits' counters (Redis), the base of the links it sends.
 IDP = (*COMMON, "DATABASE_URL", "RATELIMIT_STORAGE_URI", "IDP_PUBLIC_URL")
 # /metrics is served only with METRICS_TOKEN (shared/metrics.py); gunicorn's workers add up their values in
@@ -37,7 +47,7 @@ def service_env(code: str) -> tuple[str, ...]:
 DEMO_CLIENTS = tuple(name for code in ("soffi", "sofi", "bpf") for name in service_env(code)[3:])
 
 # What scripts/run exports to everything it starts on this machine (compose sets each container's own).
-LOCAL_ENV = {"FLASK_APP": "idp", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "1025"}
+LOCAL_ENV = {"FLASK_APP": "idp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1025"}
 
 
 @dataclass(frozen=True)
@@ -88,9 +98,11 @@ def gunicorn(app: str, port: int) -> str:
     # A logout address carries the ID token (id_token_hint): up to about 5 KB with the habilitations a token holds
     # (idp/services/organisations.py), over gunicorn's default request line (4 094 bytes); 8 190 is its maximum.
     # --no-control-socket: four gunicorns on one machine would clash on the one default socket path.
+    # No gunicorn access log: it writes the request line, query string included (a code, an ID token); the app writes
+    # its own line per request, with the request id and without them (shared/request_log.py).
     return (
         f"gunicorn --bind {{host}}:{port} --workers 2 --limit-request-line 8190 --no-control-socket "
-        f'--access-logfile - "{app}:create_app()"'
+        f'"{app}:create_app()"'
     )
 
 

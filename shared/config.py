@@ -35,15 +35,14 @@ def base_settings(
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session: no expired forms mid-sign-up
-        "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
-        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "1025")),
-        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Mes Démarches <no-reply@emploi.gouv.fr>"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # How many proxies in front of the app append the client's address to X-Forwarded-For (nginx: 1). 0: none,
         # and the header is ignored — a client could write any address there and escape the per-IP login limits.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         # /metrics is served only to a request carrying it as a bearer token (shared/metrics.py); unset: a 404.
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
+        # One JSON object per log line (shared/request_log.py), what a log collector reads; text in development.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or ("json" if production else "text"),
         # Off only for load benchmarks run on loopback (every request comes from one address).
         "RATELIMIT_ENABLED": env_bool("RATELIMIT_ENABLED", True),
     }

@@ -13,6 +13,8 @@ from flask import Blueprint, Flask, current_app, jsonify
 from sqlalchemy import Engine, text
 from werkzeug.wrappers import Response
 
+from shared.request_log import propagated
+
 Check = Callable[[], Any]  # raises when what it checks is not there
 CHECKS = "health_checks"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
@@ -63,7 +65,8 @@ def provider(issuer: Callable[[], str]) -> Check:
     """The identity provider's discovery document, fetched now (a service cannot log anyone in without it)."""
 
     def check() -> None:
-        found = requests.get(issuer() + DISCOVERY_PATH, timeout=PROBE_TIMEOUT)
+        # The probe's id goes along: a /readyz failing on the provider's side is found in its logs.
+        found = requests.get(issuer() + DISCOVERY_PATH, timeout=PROBE_TIMEOUT, headers=propagated())
         found.raise_for_status()
         if found.json().get("issuer") != issuer():
             raise ValueError("the discovery document names another issuer")

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 
-from shared import metrics
+from shared import metrics, request_log
 from shared.clock import in_paris
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -98,6 +98,7 @@ def init_common(app: Flask) -> None:
     """Wire CSRF, headers, error pages, templates and DSFR assets into an app (before its blueprints: the routes'
     `<int:…>` are database ids)."""
     metrics.init_app(app)  # first: its timer starts before any other hook runs
+    request_log.init_app(app)  # next: the request id exists for every other hook's log lines
     if app.config.get("PROXY_HOPS"):
         # Behind nginx every request comes from nginx: the client's address (login throttles, rate limits, audit
         # rows) is the one the trusted proxies appended, counted from the right. Only the address: the links' base

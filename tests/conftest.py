@@ -80,8 +80,8 @@ def idp_test_config(url: str, smtp_port: int) -> dict[str, object]:
         "PROPAGATE_UNEXPECTED_ERRORS": True,  # a bug fails the test instead of showing the 500 page
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": smtp_port,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_port,
         "PUBLIC_URL": "http://localhost",
         "ALTCHA_MAX_NUMBER": 2000,
         "RATELIMIT_ENABLED": False,

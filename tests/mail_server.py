@@ -1,13 +1,17 @@
-"""A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+"""A real SMTP server (aiosmtpd) on loopback that keeps what it receives: plain as the demo's catcher, or with
+STARTTLS or implicit TLS and a login, as a production relay."""
 
 import email
 import email.policy
 import re
+import ssl
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 @dataclass
@@ -40,8 +44,14 @@ class ReceivedMail:
 
 
 class _Handler:
-    def __init__(self, store: list[ReceivedMail], lock: threading.Lock) -> None:
-        self.store, self.lock = store, lock
+    def __init__(self, store: list[ReceivedMail], lock: threading.Lock, refused: set[str]) -> None:
+        self.store, self.lock, self.refused = store, lock, refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if address.lower() in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -50,15 +60,51 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+@dataclass
+class Relay:
+    """How a MailServer is reached: `starttls` (its certificate in `context`), `implicit_tls`, and the one login it
+    accepts (AUTH PLAIN or LOGIN, only over TLS, required before any mail)."""
+
+    context: ssl.SSLContext | None = None
+    implicit_tls: bool = False
+    login: tuple[str, str] | None = None
+    logins_tried: list[tuple[str, str]] = field(default_factory=list)
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        if not isinstance(data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        given = (data.login.decode(), data.password.decode())
+        self.logins_tried.append(given)
+        return AuthResult(success=given == self.login, handled=False)
+
+    def options(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if self.context is not None and self.implicit_tls:
+            found["ssl_context"] = self.context
+        elif self.context is not None:
+            found.update(tls_context=self.context, require_starttls=True)
+        if self.login is not None:
+            # aiosmtpd counts only STARTTLS as TLS: on an implicit TLS port every exchange already is.
+            found.update(authenticator=self.authenticate, auth_required=True, auth_require_tls=not self.implicit_tls)
+        return found
+
+
 class MailServer:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, relay: Relay | None = None) -> None:
         self.port = port
+        self.relay = relay or Relay()
         self.received: list[ReceivedMail] = []
         self._lock = threading.Lock()
         self._controller: Controller | None = None
+        self.refused: set[str] = set()  # addresses answered « 550 » at RCPT TO, as a relay does for an unknown one
 
     def start(self) -> None:
-        self._controller = Controller(_Handler(self.received, self._lock), hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            _Handler(self.received, self._lock, self.refused),
+            hostname="127.0.0.1",
+            port=self.port,
+            **self.relay.options(),
+        )
         self._controller.start()
 
     def stop(self) -> None:

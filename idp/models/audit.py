@@ -49,6 +49,7 @@ class AuditEventType(enum.StrEnum):
     DELEGATION_REFUSED_TO = "delegation:refused_to"  # a link opened by someone else than the invited third party
     BACKCHANNEL_LOGOUT_SENT = "oidc:backchannel_logout:sent"  # a service was told to end the person's sessions
     BACKCHANNEL_LOGOUT_GIVEN_UP = "oidc:backchannel_logout:given_up"  # it never answered: its sessions may live on
+    MAIL_RETRIED = "outbox:mail:retried"  # an agent sent a dead letter back to the queue
     ACTIVATION_CODE_CREATED = "habilitation:activation_code:created"
     ACTIVATION_CODE_REDEEMED = "habilitation:activation_code:redeemed"
     ACTIVATION_CODE_REFUSED = "habilitation:activation_code:refused"

@@ -13,9 +13,12 @@ from typing import Any
 
 import requests
 from authlib.integrations.flask_client import FlaskOAuth2App, OAuth, OAuthError
+from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, session
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
+
+from shared.request_log import propagated
 
 CLIENT_NAME = "mesdemarches"
 SCOPE = "openid profile email habilitations"
@@ -72,6 +75,19 @@ def post_logout_redirect_uri() -> str:
     return f"{current_app.config['RP_PUBLIC_URL']}/"
 
 
+class _Session(OAuth2Session):
+    """Authlib's HTTP session for the calls to the provider (discovery, token, JWKS), sending the id of the request
+    being served: the provider logs its answer under the same id as the service's page that needed it."""
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        kwargs["headers"] = propagated(kwargs.get("headers"))
+        return super().request(method, url, *args, **kwargs)
+
+
+class _ProviderApp(FlaskOAuth2App):
+    client_cls = _Session
+
+
 def init_app(app: Flask) -> None:
     OAuth(app)  # kept in app.extensions; the client is registered at first use, from the settings
 
@@ -84,6 +100,7 @@ def client() -> FlaskOAuth2App:
         config = current_app.config
         found = oauth.register(
             CLIENT_NAME,
+            client_cls=_ProviderApp,
             client_id=config["RP_CLIENT_ID"],
             client_secret=config["RP_CLIENT_SECRET"],
             server_metadata_url=config["RP_ISSUER"] + DISCOVERY_PATH,

@@ -20,7 +20,7 @@ from flask import Flask, got_request_exception
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 from werkzeug.serving import make_server
 
-from idp.extensions import db
+from idp.extensions import db, mail
 from idp.models import OutboxMessage
 from shared.outbox import deliver_due
 from tests.idp.factories import load_directory
@@ -54,7 +54,7 @@ class LiveServer:
 
     def deliver(self) -> list[ReceivedMail]:
         """Run the outbox worker once; returns everything the SMTP server has received so far."""
-        deliver_due(db.session, OutboxMessage, "127.0.0.1", self.mail_server.port, self.app.config["MAIL_SENDER"])
+        deliver_due(db.session, OutboxMessage, mail, self.app.config["MAIL_SENDER"])
         return list(self.mail_server.received)
 
     def inbox(self, address: str) -> list[ReceivedMail]:

@@ -6,7 +6,7 @@ import pytest
 import webtest
 from flask import Flask
 
-from idp.extensions import db
+from idp.extensions import db, mail
 from idp.models import Account, OutboxMessage, Service
 from shared.outbox import deliver_due
 from tests.idp import factories
@@ -44,7 +44,7 @@ def deliver(app: Flask, mail_server: MailServer) -> Callable[[], list[ReceivedMa
     """Run the outbox worker once; returns everything the SMTP server has received so far."""
 
     def run() -> list[ReceivedMail]:
-        deliver_due(db.session, OutboxMessage, "127.0.0.1", mail_server.port, app.config["MAIL_SENDER"])
+        deliver_due(db.session, OutboxMessage, mail, app.config["MAIL_SENDER"])
         return list(mail_server.received)
 
     return run

@@ -435,8 +435,8 @@ def test_a_worker_that_dies_mid_run_leaves_the_notice_pending(
         environment = os.environ | {
             "DATABASE_URL": idp_database,
             "IDP_PUBLIC_URL": idp_url,
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(idp_app.config["SMTP_PORT"]),
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(idp_app.config["MAIL_PORT"]),
         }
         worker = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "idp", "outbox", "send"],

@@ -14,7 +14,7 @@ import webtest
 from flask import Flask
 
 import rp_soffi
-from idp.extensions import db
+from idp.extensions import db, mail
 from idp.models import AuditEventType, OutboxMessage
 from idp.services import audit
 from idp.services.password_reset import request_reset
@@ -117,10 +117,12 @@ def test_emails_are_counted_queued_sent_and_failed(app: Flask, mail_server: Mail
     make_account(db.session)
     request_reset(db.session, "claire.testeuse@exemple.fr")  # commits the reset and its e-mail
     assert value(app, "mail_queued_total") == 1
-    deliver_due(db.session, OutboxMessage, "127.0.0.1", NOTHING_LISTENS, "test@example.fr")
+    app.config["MAIL_PORT"] = NOTHING_LISTENS
+    deliver_due(db.session, OutboxMessage, mail, "test@example.fr")
+    app.config["MAIL_PORT"] = mail_server.port
     assert value(app, "mail_send_failures_total") == 1 and value(app, "mail_sent_total") == 0
     with time_machine.travel(timedelta(minutes=5)):  # past the retry's delay
-        deliver_due(db.session, OutboxMessage, "127.0.0.1", mail_server.port, "test@example.fr")
+        deliver_due(db.session, OutboxMessage, mail, "test@example.fr")
     assert value(app, "mail_sent_total") == 1
 
 
@@ -133,7 +135,7 @@ def test_the_outbox_age_is_the_oldest_unsent_email(app: Flask, mail_server: Mail
         request_reset(db.session, "claire.testeuse@exemple.fr")
         traveller.shift(timedelta(minutes=2))
         assert value(app, OLDEST_PENDING) == 300
-        deliver_due(db.session, OutboxMessage, "127.0.0.1", mail_server.port, "test@example.fr")
+        deliver_due(db.session, OutboxMessage, mail, "test@example.fr")
         assert value(app, OLDEST_PENDING) == 0
 
 

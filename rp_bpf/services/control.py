@@ -117,16 +117,25 @@ def organisations(db: DbSession, filters: Filters, wanted_page: int | None) -> P
 
 
 def export_rows(db: DbSession, filters: Filters) -> Iterator[CampaignRow]:
-    """Every organisation of the list, read by batches of a thousand (keyset on the id: constant memory)."""
-    query, _ = _rows(filters)
+    """Every organisation of the list, by batches of a thousand (keyset on the id: constant memory): the batch's
+    declarations first, then their BPFs in force by the index on their SIREN — one join over the whole table per
+    batch would read every BPF's content each time."""
+    bpf = _in_force(filters.exercice)
+    declarations = select(Declaration).join_from(Declaration, bpf, bpf.siren == Declaration.siren, isouter=True)
+    declarations = declarations.where(*_where(filters, bpf))
     last = 0
     while True:
-        batch = db.execute(query.where(Declaration.id > last).order_by(Declaration.id).limit(EXPORT_BATCH)).all()
-        for found in batch:
-            yield _campaign_row(found[0], found[1])
+        batch = list(db.scalars(declarations.where(Declaration.id > last).order_by(Declaration.id).limit(EXPORT_BATCH)))
+        sirens = [declaration.siren for declaration in batch]
+        in_force = select(Bpf).where(
+            Bpf.siren.in_(sirens), Bpf.exercice == filters.exercice, Bpf.status == BpfStatus.TRANSMIS
+        )
+        by_siren = {found.siren: found for found in db.scalars(in_force)} if sirens else {}
+        for declaration in batch:
+            yield _campaign_row(declaration, by_siren.get(declaration.siren))
         if len(batch) < EXPORT_BATCH:
             return
-        last = batch[-1][0].id
+        last = batch[-1].id
         db.expunge_all()  # the rows read are not kept by the session
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-07 15:18:31.098448
+Create Date: 2026-12-07 16:02:01.873483
 
 """
 from alembic import op
@@ -65,6 +65,7 @@ def upgrade():
     )
     with op.batch_alter_table('declaration', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_declaration_code_naf'), ['code_naf'], unique=False)
+        batch_op.create_index('ix_declaration_denomination_id', ['denomination', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_declaration_departement'), ['departement'], unique=False)
         batch_op.create_index(batch_op.f('ix_declaration_region'), ['region'], unique=False)
 
@@ -171,6 +172,7 @@ def downgrade():
     with op.batch_alter_table('declaration', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_declaration_region'))
         batch_op.drop_index(batch_op.f('ix_declaration_departement'))
+        batch_op.drop_index('ix_declaration_denomination_id')
         batch_op.drop_index(batch_op.f('ix_declaration_code_naf'))
 
     op.drop_table('declaration')

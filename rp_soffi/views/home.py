@@ -1,8 +1,9 @@
 """« Accueil » (soffi.md §5.1, guides 000 and 001): for a visitor, the home page of the guides — « >> Accéder à
 SOFFi << », « ACCÉDEZ À SOFFI » and « AGENT DU MINISTÈRE ? » start the login —, news and downloadable guides; once
-logged in, the body's campaigns (an agent: the statements); without a SOFFi role, « Aucun droit d'accès »."""
+logged in, its buttons lead to the body's campaigns (an agent's: the statements); without a SOFFi role,
+« Aucun droit d'accès à SOFFi » with the way to Mes démarches."""
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, render_template, url_for
 from werkzeug.wrappers import Response
 
 from rp_soffi import guides
@@ -14,13 +15,15 @@ bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
-def index() -> str | Response:
+def index() -> str:
+    """The same home for everyone (news, guides); once logged in, « ACCÉDEZ À SOFFI » leads to the user's pages."""
     if current_user() is None:
-        return render_template("home/index.html", guides=guides.GUIDES)
+        return render_template("home/index.html", guides=guides.GUIDES, start_url=url_for("oidc_client.login"))
     scope = current_scope()
     if scope is None:
         return render_template("home/no_access.html")
-    return redirect(url_for("admin.statements" if scope.agent else "campaigns.index"))
+    start = url_for("admin.statements" if scope.agent else "campaigns.index")
+    return render_template("home/index.html", guides=guides.GUIDES, start_url=start)
 
 
 @bp.get("/guides/<slug>")

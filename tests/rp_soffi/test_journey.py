@@ -35,7 +35,7 @@ def test_the_whole_journey_of_a_statement(session: DbSession, soffi: webtest.Tes
     with time_machine.travel(BEFORE_DUE, tick=False):
         # The collector: « Mes campagnes » › « Saisir l'état ».
         log_in("organisme_collecteur", OPCO_SIRET)
-        home = soffi.get("/").follow()
+        home = soffi.get("/").click(href="/campagnes", index=0)
         assert title(home).startswith("Mes campagnes")
         page = form_to(home, f"/campagnes/{campaign.id}/etat").submit().follow()
         statement_id = session.scalar(Statement.__table__.select().with_only_columns(Statement.id))
@@ -60,7 +60,7 @@ def test_the_whole_journey_of_a_statement(session: DbSession, soffi: webtest.Tes
 
         # The agent: « Prendre en instruction », a comment on E8, « Renvoyer pour correction ».
         log_in("agent_dgefp", AGENT_SIRET)
-        listing = soffi.get("/").follow()
+        listing = soffi.get("/").click(description="ACCÉDEZ À SOFFI")
         assert body.name in text(listing, "etats")
         page = soffi.get(f"/etats/{statement_id}")
         page = form_to(page, f"/etats/{statement_id}/instruire").submit().follow()

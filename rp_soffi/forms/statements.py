@@ -86,7 +86,7 @@ class AttachmentForm(FlaskForm):
 
 
 class ImportForm(VersionForm):
-    fichier = FileField("Fichier XLSX rempli à partir du modèle")
+    classeur = FileField("Fichier XLSX rempli à partir du modèle")
 
 
 class ButtonForm(FlaskForm):

@@ -56,15 +56,15 @@ def template(statement_id: int) -> Response:
 def import_xlsx(statement_id: int) -> tuple[str, int] | Response:
     statement = visible_statement(statement_id)
     form, body = ImportForm(), statement.body
-    if not form.validate_on_submit() or not form.fichier.data:
-        form.fichier.errors = [messages.IMPORT_FILE_REQUIRED]
+    if not form.validate_on_submit() or not form.classeur.data:
+        form.classeur.errors = [messages.IMPORT_FILE_REQUIRED]
         return render_statement(statement, status=422, import_form=form)
     try:
-        raw = form.fichier.data.stream.read(MAX_BYTES + 1)
+        raw = form.classeur.data.stream.read(MAX_BYTES + 1)
         data = parse_statement_xlsx(raw, statement.campaign.exercice, body.siren, body.body_type)
         statements.save_figures(session(), actor(), statement.id, version_of(request.form), data.lines, now())
     except ImportRejected as rejected:
-        form.fichier.errors = [_located(error.number, error.reason) for error in rejected.errors]
+        form.classeur.errors = [_located(error.number, error.reason) for error in rejected.errors]
         return render_statement(statement, status=422, import_form=form)
     except SoffiError as error:
         flash_refusal(error)

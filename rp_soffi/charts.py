@@ -41,7 +41,8 @@ def euros_axis(cents: int) -> str:
         tenths = (abs(euros) + 50_000) // 100_000  # integer rounding: money never goes through a float
         whole, rest = divmod(tenths, 10)
         sign = "-" if euros < 0 else ""
-        return f"{sign}{whole}{',' + str(rest) if rest else ''} M€"
+        grouped = f"{whole:,}".replace(",", "\u202f")  # « 2 500 M€ »: French thousands
+        return f"{sign}{grouped}{',' + str(rest) if rest else ''} M€"
     return f"{euros // 1000} k€" if euros else "0"
 
 

@@ -52,5 +52,11 @@ def test_the_scale_is_round() -> None:
 
 def test_axis_labels_are_french() -> None:
     assert [euros_axis(c) for c in (0, 50_000_00, 1_000_000_00, 1_250_000_00, 12_500_000_00, -3_000_000_00)] == [
-        "0", "50 k€", "1 M€", "1,3 M€", "12,5 M€", "-3 M€"
-    ]  # fmt: skip
+        "0",
+        "50 k€",
+        "1 M€",
+        "1,3 M€",
+        "12,5 M€",
+        "-3 M€",
+    ]
+    assert euros_axis(2_500_000_000_00) == "2\u202f500 M€"  # fmt: skip

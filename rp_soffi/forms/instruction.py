@@ -30,3 +30,13 @@ class DecisionForm(FlaskForm):
 
     def clipped(self) -> str:
         return (self.comment.data or "")[: MAX_COMMENT + 1]
+
+
+class ValidateForm(DecisionForm):
+    comment = TextAreaField("Commentaire de validation (facultatif)")
+
+
+class SendBackForm(DecisionForm):
+    """Its comment is required: the service refuses without it, with the message next to the field."""
+
+    comment = TextAreaField("Ce que l'organisme doit corriger")

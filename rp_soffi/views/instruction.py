@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from rp_soffi import messages
 from rp_soffi.access import require_soffi_role
-from rp_soffi.forms.instruction import DecisionForm, LineCommentForm
+from rp_soffi.forms.instruction import LineCommentForm, SendBackForm, ValidateForm
 from rp_soffi.forms.statements import ButtonForm
 from rp_soffi.services import instruction
 from rp_soffi.services.errors import SoffiError
@@ -71,7 +71,7 @@ def comment(statement_id: int) -> Page | Response:
 @require_soffi_role(Role.AGENT_DGEFP)
 def validate(statement_id: int) -> Page | Response:
     statement = visible_statement(statement_id)
-    form = DecisionForm(prefix="valider")
+    form = ValidateForm(prefix="valider")
     if form.validate_on_submit():
         done = _act(
             statement.id,
@@ -88,7 +88,7 @@ def validate(statement_id: int) -> Page | Response:
 @require_soffi_role(Role.AGENT_DGEFP)
 def send_back(statement_id: int) -> Page | Response:
     statement = visible_statement(statement_id)
-    form = DecisionForm(prefix="corriger")
+    form = SendBackForm(prefix="corriger")
     if form.validate_on_submit():
         done = _act(
             statement.id,

@@ -8,7 +8,7 @@ from typing import Any
 from flask import render_template
 
 from rp_soffi.access import get_scope
-from rp_soffi.forms.instruction import DecisionForm, LineCommentForm
+from rp_soffi.forms.instruction import LineCommentForm, SendBackForm, ValidateForm
 from rp_soffi.forms.statements import AttachmentForm, ButtonForm, DepositForm, ImportForm, VersionForm
 from rp_soffi.models import LineComment, Statement
 from rp_soffi.services import history, instruction, statements
@@ -88,8 +88,8 @@ def render_statement(
         "import_form": forms.get("import_form") or ImportForm(version=statement.version),
         "button_form": ButtonForm(),
         "comment_form": (forms.get("comment_form") or LineCommentForm()).for_body(statement.body.body_type),
-        "validate_form": forms.get("validate_form") or DecisionForm(prefix="valider"),
-        "send_back_form": forms.get("send_back_form") or DecisionForm(prefix="corriger"),
+        "validate_form": forms.get("validate_form") or ValidateForm(prefix="valider"),
+        "send_back_form": forms.get("send_back_form") or SendBackForm(prefix="corriger"),
         "LineKind": LineKind,
     }
     return render_template("statements/show.html", **context), status

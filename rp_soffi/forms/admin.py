@@ -16,6 +16,7 @@ from rp_soffi.statement.workflow import STATUS_LABELS, Status
 from shared.web import database_id
 
 MAX_PAGE = 1_000_000
+NOT_STARTED = "NON_COMMENCE"
 
 
 def _choice(value: str | None, allowed: set[str]) -> str | None:
@@ -26,7 +27,8 @@ class ListFilterForm(Form):
     campagne = SelectField("Campagne", validate_choice=False)
     statut = SelectField(
         "Statut",
-        choices=[SelectChoice("", "Tous")] + [SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
+        choices=[SelectChoice("", "Tous"), SelectChoice(NOT_STARTED, "Non commencé")]
+        + [SelectChoice(s.value, label) for s, label in STATUS_LABELS.items()],
         validate_choice=False,
     )
     type = SelectField(
@@ -44,7 +46,7 @@ class ListFilterForm(Form):
         """The filters to apply, and whether some parameter was ignored."""
         campaigns = {choice.value for choice in self.campagne.choices or []}
         campaign = _choice(self.campagne.data, campaigns)
-        status = _choice(self.statut.data, {s.value for s in Status})
+        status = _choice(self.statut.data, {s.value for s in Status} | {NOT_STARTED})
         body_type = _choice(self.type.data, {t.value for t in BodyType})
         page = _page(page_text)
         ignored = (
@@ -55,7 +57,8 @@ class ListFilterForm(Form):
         )
         chosen = ListFilters(
             campaign_id=database_id(campaign) if campaign else default_campaign,
-            status=Status(status) if status else None,
+            status=Status(status) if status and status != NOT_STARTED else None,
+            not_started=status == NOT_STARTED,
             body_type=BodyType(body_type) if body_type else None,
             late=bool(self.hors_delai.data),
             page=page or 1,

@@ -1,13 +1,13 @@
-"""The DGEFP's side of the sector (soffi.md §5.5): the statements of a campaign with their states, filtered and
-paged in SQL; the counters of a campaign; the validated figures added up by body type and section, and year over
-year; the rows of the cross-body export. Read only: nothing here writes."""
+"""The DGEFP's side of the sector (soffi.md §5.5): the bodies of the register with their statement of a campaign
+(or none yet) and its state, filtered and paged in SQL; the counters of a campaign; the validated figures added up
+by body type and section, and year over year; the rows of the cross-body export. Read only: nothing here writes."""
 
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
 from rp_soffi.models import Campaign, CollectingBody, Statement
@@ -29,7 +29,17 @@ class ListFilters:
     status: Status | None = None
     body_type: BodyType | None = None
     late: bool = False
+    not_started: bool = False  # « Non commencé »: no statement for the campaign yet
     page: int = 1
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    """A line of the agents' list: the body, its statement for the campaign if any, and its totals (RT, ET, S2)."""
+
+    body: CollectingBody
+    statement: Statement | None
+    totals: dict[str, int] | None
 
 
 @dataclass(frozen=True)
@@ -65,13 +75,33 @@ def _filtered(filters: ListFilters) -> Select[tuple[Statement]]:
     return query
 
 
-def statement_page(db: DbSession, filters: ListFilters, size: int = PAGE_SIZE) -> Page[Statement]:
-    """The statements matching the filters, the body's name order, one page of them (LIMIT/OFFSET in SQL)."""
-    query = _filtered(filters)
-    total = db.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+def body_page(db: DbSession, filters: ListFilters, size: int = PAGE_SIZE) -> Page[BodyRow]:
+    """The active bodies with their statement of the filters' campaign (an outer join: a body that has not started
+    is listed too), those matching the filters, by name, one page of them (COUNT, LIMIT and OFFSET in SQL)."""
+    if filters.campaign_id is None:
+        return Page([], 0, 1, size)
+    joined = and_(Statement.body_id == CollectingBody.id, Statement.campaign_id == filters.campaign_id)
+    query = select(CollectingBody, Statement).outerjoin(Statement, joined).where(CollectingBody.active.is_(True))
+    if filters.status is not None:
+        query = query.where(Statement.status == filters.status)
+    if filters.not_started:
+        query = query.where(Statement.id.is_(None))
+    if filters.body_type is not None:
+        query = query.where(CollectingBody.body_type == filters.body_type)
+    if filters.late:
+        query = query.where(Statement.late.is_(True))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     number = page_number(total, filters.page, size)
-    ordered = query.order_by(CollectingBody.name, Statement.id).limit(size).offset((number - 1) * size)
-    return Page(list(db.scalars(ordered)), total, number, size)
+    ordered = query.order_by(CollectingBody.name, CollectingBody.id).limit(size).offset((number - 1) * size)
+    rows = [BodyRow(body, statement, _totals(statement)) for body, statement in db.execute(ordered)]
+    return Page(rows, total, number, size)
+
+
+def _totals(statement: Statement | None) -> dict[str, int] | None:
+    if statement is None:
+        return None
+    data = StatementData.from_json(statement.figures)
+    return {code: data.amount(code) for code in SECTION_TOTALS}
 
 
 def counters(db: DbSession, campaign_id: int) -> Counters:

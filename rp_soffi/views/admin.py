@@ -1,4 +1,5 @@
-"""The DGEFP's pages (soffi.md §5.5): the statements of a campaign with their states and filters (paged in SQL),
+"""The DGEFP's pages (soffi.md §5.5): the bodies and their statements of a campaign, with states and filters (paged
+in SQL),
 the sector « Tableau de bord » (counters, totals by section and body type, year over year with its chart drawn on
 the server) and the cross-body exports (CSV and XLSX). Agents only; every parameter bounded by the forms."""
 
@@ -26,7 +27,7 @@ def statements() -> str:
     filters, ignored = form.filters(request.args.get("page"), known[0].id if known else None)
     if ignored:
         flash(messages.FILTER_INVALID, "warning")
-    page = dashboard.statement_page(session(), filters)
+    page = dashboard.body_page(session(), filters)
     return render_template("admin/statements.html", form=form, page=page, filters=filters, nav="etats")
 
 

@@ -43,19 +43,22 @@ def many_bodies(session, how_many: int) -> list[CollectingBody]:
     return found
 
 
-def test_the_statements_are_paged_and_filtered(session, soffi, log_in: LogIn) -> None:
+def test_the_bodies_and_their_statements_are_paged_and_filtered(session, soffi, log_in: LogIn) -> None:
     many_bodies(session, 25)
+    make_body(session)  # registered, no statement yet
     log_in("agent_dgefp", AGENT_SIRET)
     page = soffi.get("/admin/etats")
     assert title(page).startswith("États des organismes collecteurs")
-    assert text(page, "nombre-etats") == "25 états"
+    assert text(page, "nombre-etats") == "26 organismes"
     assert len(page.html.select("#etats tbody tr")) == 20
     second = page.click(description="Page suivante")
-    assert len(second.html.select("#etats tbody tr")) == 5 and "ORGANISME 024" in text(second, "etats")
+    assert len(second.html.select("#etats tbody tr")) == 6 and "ORGANISME 024" in text(second, "etats")
+    assert "ORGANISME 999722812 999722812 Opérateur de compétences Non commencé" in text(second, "etats")
     form = page.forms["filtres"]
     form["type"] = "FAF"
     filtered = form.submit()
-    assert text(filtered, "nombre-etats") == "12 états"
+    assert text(filtered, "nombre-etats") == "12 organismes"
+    assert text(soffi.get("/admin/etats?statut=NON_COMMENCE"), "nombre-etats") == "1 organisme"
     assert soffi.get("/admin/etats?statut=VALIDE").html.select("#etats tbody tr") == []
 
 

@@ -86,7 +86,7 @@ class AttachmentForm(FlaskForm):
 
 
 class ImportForm(VersionForm):
-    classeur = FileField("Fichier XLSX rempli à partir du modèle")
+    classeur = FileField("Fichier rempli à partir du modèle (XLSX, ou CSV de l'export)")
 
 
 class ButtonForm(FlaskForm):

@@ -1,5 +1,6 @@
 """A statement's files (soffi.md §7): its CSV and XLSX exports (every role that sees it), the XLSX template to
-fill, and « Importer un fichier » from that template into the draft (whole file refused, each problem listed)."""
+fill, and « Importer un fichier » from that template (or the CSV of §7) into the draft (whole file refused, each
+problem listed)."""
 
 from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
@@ -10,7 +11,8 @@ from rp_soffi.forms.statements import ImportForm, version_of
 from rp_soffi.services import statements
 from rp_soffi.services.errors import SoffiError
 from rp_soffi.statement import exports
-from rp_soffi.statement.csv_import import ImportRejected
+from rp_soffi.statement.attachments import extension
+from rp_soffi.statement.csv_import import ImportRejected, parse_statement_csv
 from rp_soffi.statement.workflow import COLLECTOR_ROLES
 from rp_soffi.statement.xlsx_import import MAX_BYTES, parse_statement_xlsx
 from rp_soffi.views.common import CSV, XLSX, actor, download, flash_refusal, now, session, visible_statement
@@ -53,15 +55,18 @@ def template(statement_id: int) -> Response:
 
 @bp.post("/<int:statement_id>/importer")
 @require_soffi_role(*COLLECTORS)
-def import_xlsx(statement_id: int) -> tuple[str, int] | Response:
+def import_file(statement_id: int) -> tuple[str, int] | Response:
     statement = visible_statement(statement_id)
     form, body = ImportForm(), statement.body
     if not form.validate_on_submit() or not form.classeur.data:
         form.classeur.errors = [messages.IMPORT_FILE_REQUIRED]
         return render_statement(statement, status=422, import_form=form)
     try:
+        # The CSV of §7 is read by its own parser; anything else must be the XLSX template.
+        csv = extension(form.classeur.data.filename or "") == "csv"
+        parse = parse_statement_csv if csv else parse_statement_xlsx
         raw = form.classeur.data.stream.read(MAX_BYTES + 1)
-        data = parse_statement_xlsx(raw, statement.campaign.exercice, body.siren, body.body_type)
+        data = parse(raw, statement.campaign.exercice, body.siren, body.body_type)
         statements.save_figures(session(), actor(), statement.id, version_of(request.form), data.lines, now())
     except ImportRejected as rejected:
         form.classeur.errors = [_located(error.number, error.reason) for error in rejected.errors]

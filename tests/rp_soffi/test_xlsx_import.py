@@ -2,6 +2,7 @@
 imported; and every kind of bad file refused whole with a French message — wrong sheet, a cell of the wrong type,
 a negative amount, a line deleted, a file that is not an XLSX, a zip bomb (refused before openpyxl opens it)."""
 
+import dataclasses
 import io
 import zipfile
 from datetime import datetime
@@ -14,7 +15,7 @@ from rp_soffi.models import Statement
 from rp_soffi.services import statements
 from rp_soffi.statement.catalogue import BodyType
 from rp_soffi.statement.csv_import import ImportRejected
-from rp_soffi.statement.exports import statement_xlsx, template_xlsx
+from rp_soffi.statement.exports import statement_csv, statement_xlsx, template_xlsx
 from rp_soffi.statement.xlsx_import import parse_statement_xlsx
 from tests.rp_soffi.conftest import LogIn
 from tests.rp_soffi.factories import EXERCICE, load, make_body, make_campaign, make_draft
@@ -167,3 +168,14 @@ def test_a_bad_file_through_the_page_shows_its_messages_under_the_file_field(ses
     assert messages.NEGATIVE_AMOUNT.format(code="R1") in messages_of(page, "classeur")
     fresh()
     assert session.get(Statement, statement.id).version == version
+
+
+def test_the_csv_of_the_export_imports_too(session, soffi, log_in: LogIn) -> None:
+    statement = make_draft(session, make_body(session), make_campaign(session), figures=False)
+    log_in("organisme_collecteur")
+    csv = statement_csv(dataclasses.replace(DEMO, siren=statement.body.siren), statement.body.name)
+    upload = form_to(soffi.get(f"/etats/{statement.id}"), f"/etats/{statement.id}/importer")
+    upload["classeur"] = ("etat.csv", csv.encode("utf-8"))
+    assert messages.IMPORTED in alert_text(upload.submit().follow())
+    fresh()
+    assert statements.data_of(session.get(Statement, statement.id)).lines == DEMO.lines

@@ -1014,7 +1014,7 @@ SOFFI_CASES: dict[str, Case] = {
     "statements.withdraw": Case(
         lambda b, w: soffi_form(b, f"/etats/{w['own_filed']}", f"/etats/{w['own_filed']}/retirer")
     ),
-    "statement_files.import_xlsx": Case(
+    "statement_files.import_file": Case(
         lambda b, w: soffi_form(b, f"/etats/{w['draft']}", f"/etats/{w['draft']}/importer"),
         acts=False,
         notes="no file sent: « Choisissez le fichier XLSX à importer », nothing imported",

@@ -43,7 +43,8 @@ def save(statement_id: int) -> Page | Response:
         statements.save_figures(session(), actor(), statement.id, version_of(request.form), typed.lines, now())
     except (Stale, Invalid) as error:
         flash_refusal(error)
-        return render_statement(statement, data, typed.texts, getattr(error, "problems", []), 409)
+        status = 409 if isinstance(error, Stale) else 422
+        return render_statement(statement, data, typed.texts, getattr(error, "problems", []), status)
     except SoffiError as error:
         flash_refusal(error)
         return redirect(url_for("statements.show", statement_id=statement.id))

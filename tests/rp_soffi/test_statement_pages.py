@@ -122,7 +122,7 @@ def test_a_filed_statement_is_read_only_and_can_be_withdrawn(
     page = soffi.get(f"/etats/{statement.id}")
     assert page.html.select_one("#montant-R1") is None
     assert f"/etats/{statement.id}" not in [form.action for form in page.forms.values()]
-    soffi.post(f"/etats/{statement.id}", {"version": "1"}, expect_errors=True)  # no CSRF token: refused
+    soffi.post(f"/etats/{statement.id}", {"version": "3", "montant-R1": "1"}, status=400)  # no CSRF token
     page = form_to(page, f"/etats/{statement.id}/retirer").submit().follow()
     assert messages.WITHDRAWN in alert_text(page)
     assert page.html.select_one("#montant-R1") is not None
@@ -155,3 +155,12 @@ def test_the_agent_sees_every_body_and_never_edits_amounts(session, soffi, log_i
     assert page.html.select_one("#montant-R1") is None
     token = page.html.select_one("input[name=csrf_token]")["value"]
     soffi.post(f"/etats/{statement.id}", {"csrf_token": token, "version": "2", "montant-R1": "1"}, status=403)
+
+
+def test_a_comment_too_long_is_refused_next_to_its_line(session, soffi, log_in: LogIn) -> None:
+    statement = open_draft(session)
+    log_in("organisme_collecteur")
+    form = form_to(soffi.get(f"/etats/{statement.id}"), f"/etats/{statement.id}")
+    form["commentaire-E8"] = "x" * 600
+    page = form.submit("action", value="enregistrer", status=422)
+    assert messages.COMMENT_TOO_LONG.format(limit=500) in messages_of(page, "ligne-E8")

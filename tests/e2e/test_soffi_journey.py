@@ -136,8 +136,14 @@ def test_a_statement_filed_sent_back_corrected_and_validated(
         expect(agent.locator("#totaux")).to_contain_text("Opérateur de compétences")
         axe_check(agent)
         agent.screenshot(path=tempfile.gettempdir() + "/e2e-shots/soffi-tableau-de-bord.png", full_page=True)
+        agent.get_by_role("link", name="Campagnes", exact=True).click()
+        expect(agent.get_by_label("Date limite de dépôt (JJ/MM/AAAA)")).to_have_value("30/06/2025")
+        axe_check(agent)
 
     page.reload()
     expect(page.locator("#statut")).to_contain_text("Validé")
     expect(page.locator("#montant-R1")).to_have_count(0)  # read-only for everyone now
     visit("etat-valide")
+    page.get_by_role("link", name="Voir l'historique complet et les versions déposées").click()
+    expect(page.locator("#versions tbody tr")).to_have_count(2)
+    visit("historique")

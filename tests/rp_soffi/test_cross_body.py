@@ -94,3 +94,31 @@ def test_odd_query_parameters_are_ignored_with_a_french_message(others, soffi, l
     if page.status_int == 200:
         assert "Ce filtre n'est pas valide" in alert_text(page)
     assert soffi.get(f"/admin?campagne={query}", expect_errors=True).status_int in (200, 400)  # 400: a NUL byte
+
+
+ODD = ["", "abc", "-1", "9" * 40, "1e9", "１２", "<script>", "x" * 20_000, "0,001", "--", "1 2 3", "'; DROP TABLE x"]
+
+
+@pytest.mark.parametrize("value", ODD)
+def test_odd_input_on_every_form_gives_a_french_answer_never_a_500(
+    session: DbSession, soffi, log_in: LogIn, attachments_folder: Path, value: str
+) -> None:
+    """Every POST of a collector on its own draft, and of an agent on a statement in instruction, with odd values
+    in every field: a page or a redirect, never a 500 (PROPAGATE_UNEXPECTED_ERRORS would raise here)."""
+    body, campaign = make_body(session), make_campaign(session)
+    draft = make_filed(session, body, campaign, attachments_folder)
+    third = make_in_instruction(session, make_body(session, OTHER_SIRET), campaign, attachments_folder)
+    fields = {"version": value, "montant-R1": value, "nombre-E1": value, "commentaire-E8": value, "kind": value,
+              "certified": value, "alerts": value, "line_code": value, "text": value, "valider-comment": value,
+              "corriger-comment": value, "c1-due_on": value}  # fmt: skip
+    log_in("organisme_collecteur")
+    fields["csrf_token"] = token(soffi)
+    for path in ("/etats/{s}/retirer", "/etats/{s}", "/etats/{s}/deposer", "/etats/{s}/importer",
+                 "/etats/{s}/pieces-jointes", f"/campagnes/{campaign.id}/etat"):  # fmt: skip
+        assert soffi.post(path.format(s=draft.id), fields, expect_errors=True).status_int < 500
+    log_in("agent_dgefp", AGENT_SIRET)
+    page = soffi.get(f"/etats/{third.id}")
+    fields["csrf_token"] = page.html.select_one("input[name=csrf_token]")["value"]
+    for path in ("/etats/{s}/commentaires", "/etats/{s}/corriger", "/etats/{s}/valider", "/etats/{s}/instruire",
+                 f"/admin/campagnes/{campaign.id}/date-limite"):  # fmt: skip
+        assert soffi.post(path.format(s=third.id), fields, expect_errors=True).status_int < 500

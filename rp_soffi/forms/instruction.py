@@ -40,3 +40,9 @@ class SendBackForm(DecisionForm):
     """Its comment is required: the service refuses without it, with the message next to the field."""
 
     comment = TextAreaField("Ce que l'organisme doit corriger")
+
+
+class ReopenForm(DecisionForm):
+    """« Rouvrir » a validated statement (exceptional, soffi.md §4): the reason is required."""
+
+    comment = TextAreaField("Motif de la réouverture")

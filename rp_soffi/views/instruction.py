@@ -1,5 +1,6 @@
-"""A filed statement on the DGEFP's side (soffi.md §5.5, §9): « Prendre en instruction », a comment on one line,
-« Valider », « Renvoyer pour correction » (its comment required). Agents never edit amounts."""
+"""A filed statement on the DGEFP's side (soffi.md §4, §5.5, §9): « Prendre en instruction », a comment on one line,
+« Valider », « Renvoyer pour correction » (its comment required), « Rouvrir » a validated one (exceptional, a reason
+required). Agents never edit amounts."""
 
 from collections.abc import Callable
 
@@ -9,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from rp_soffi import messages
 from rp_soffi.access import require_soffi_role
-from rp_soffi.forms.instruction import LineCommentForm, SendBackForm, ValidateForm
+from rp_soffi.forms.instruction import LineCommentForm, ReopenForm, SendBackForm, ValidateForm
 from rp_soffi.forms.statements import ButtonForm
 from rp_soffi.services import instruction
 from rp_soffi.services.errors import SoffiError
@@ -99,3 +100,20 @@ def send_back(statement_id: int) -> Page | Response:
         if done:
             return done
     return render_statement(statement, status=422, send_back_form=form)
+
+
+@bp.post("/<int:statement_id>/rouvrir")
+@require_soffi_role(Role.AGENT_DGEFP)
+def reopen(statement_id: int) -> Page | Response:
+    statement = visible_statement(statement_id)
+    form = ReopenForm(prefix="rouvrir")
+    if form.validate_on_submit():
+        done = _act(
+            statement.id,
+            lambda: instruction.reopen(session(), actor(), statement.id, form.clipped(), now()),
+            messages.REOPENED,
+            form,
+        )
+        if done:
+            return done
+    return render_statement(statement, status=422, reopen_form=form)

@@ -8,7 +8,7 @@ from typing import Any
 from flask import render_template
 
 from rp_soffi.access import get_scope
-from rp_soffi.forms.instruction import LineCommentForm, SendBackForm, ValidateForm
+from rp_soffi.forms.instruction import LineCommentForm, ReopenForm, SendBackForm, ValidateForm
 from rp_soffi.forms.statements import AttachmentForm, ButtonForm, DepositForm, ImportForm, VersionForm
 from rp_soffi.models import LineComment, Statement
 from rp_soffi.services import history, instruction, statements
@@ -90,6 +90,7 @@ def render_statement(
         "comment_form": (forms.get("comment_form") or LineCommentForm()).for_body(statement.body.body_type),
         "validate_form": forms.get("validate_form") or ValidateForm(prefix="valider"),
         "send_back_form": forms.get("send_back_form") or SendBackForm(prefix="corriger"),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="rouvrir"),
         "LineKind": LineKind,
     }
     return render_template("statements/show.html", **context), status

@@ -130,3 +130,15 @@ def test_the_campaigns_page_lists_each_campaign_for_a_collector(session, soffi, 
     assert "Brouillon" in text(page, "campagne-2024") and "Saisir l'état" in text(page, "campagne-2024")
     assert "campagne close" in text(page, "campagne-2023")
     assert page.html.find(id="campagne-2025") is None
+
+
+def test_a_validated_statement_is_reopened_with_a_reason(session, soffi, log_in: LogIn, attachments_folder) -> None:
+    statement = make_in_instruction(session, make_body(session), make_campaign(session), attachments_folder)
+    instruction.validate(session, AGENT, statement.id, BEFORE_DUE)
+    log_in("agent_dgefp", AGENT_SIRET)
+    page = form_to(soffi.get(f"/etats/{statement.id}"), f"/etats/{statement.id}/rouvrir").submit(status=422)
+    assert messages.COMMENT_REQUIRED in messages_of(page, "rouvrir-comment")
+    form = form_to(page, f"/etats/{statement.id}/rouvrir")
+    form["rouvrir-comment"] = "Une erreur de report en S1."
+    page = form.submit().follow()
+    assert messages.REOPENED in alert_text(page) and "À corriger" in text(page, "statut")

@@ -36,7 +36,8 @@ GETS = ("/etats/{s}", "/etats/{s}/historique", "/etats/{s}/export.csv", "/etats/
         "/etats/{s}/modele.xlsx", "/pieces-jointes/{a}")  # fmt: skip
 POSTS = ("/etats/{s}", "/etats/{s}/deposer", "/etats/{s}/retirer", "/etats/{s}/importer",
          "/etats/{s}/pieces-jointes", "/pieces-jointes/{a}/supprimer")  # fmt: skip
-AGENT_POSTS = ("/etats/{s}/instruire", "/etats/{s}/commentaires", "/etats/{s}/valider", "/etats/{s}/corriger")
+AGENT_POSTS = ("/etats/{s}/instruire", "/etats/{s}/commentaires", "/etats/{s}/valider", "/etats/{s}/corriger",
+               "/etats/{s}/rouvrir")  # fmt: skip
 
 
 def token(soffi: webtest.TestApp) -> str:

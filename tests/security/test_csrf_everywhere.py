@@ -968,10 +968,11 @@ def test_the_csrf_exemptions_are_exactly_the_oauth_ones() -> None:
 def soffi_world(folder: str) -> dict[str, int]:
     """The OPCO's draft of 2024 ready to be filed (figures, certified accounts), its statement of 2022 filed, the
     campaign 2023 open and not started, 2021 in preparation; another OPCO's statement filed, a third's in
-    instruction (for the agents)."""
+    instruction, a fourth's validated (for the agents)."""
     from pathlib import Path
 
     from rp_soffi.extensions import db
+    from rp_soffi.services import instruction
     from rp_soffi.statement.workflow import CampaignStatus
     from tests.rp_soffi import factories as f
 
@@ -983,7 +984,10 @@ def soffi_world(folder: str) -> dict[str, int]:
     own_filed = f.make_filed(db.session, body, filed_before, Path(folder))
     other = f.make_filed(db.session, f.make_body(db.session, f.OTHER_SIRET), current, Path(folder))
     third = f.make_in_instruction(db.session, f.make_body(db.session, SOFFI_THIRD), current, Path(folder))
+    validated = f.make_in_instruction(db.session, f.make_body(db.session, SOFFI_FOURTH), current, Path(folder))
+    instruction.validate(db.session, f.AGENT, validated.id, f.BEFORE_DUE)
     return {
+        "validated": validated.id,
         "draft": draft.id,
         "attachment": draft.attachments[0].id,
         "own_filed": own_filed.id,
@@ -996,6 +1000,7 @@ def soffi_world(folder: str) -> dict[str, int]:
 
 
 SOFFI_THIRD = "99104575800018"  # TRANSITIONS PRO DEMO (registered here as an OPCO: the demo figures are an OPCO's)
+SOFFI_FOURTH = "99791566500019"  # FORMA'LOIRE (registered here as an OPCO: a fourth body, its statement validated)
 SOFFI_AGENT = "99000000100017"
 
 
@@ -1042,6 +1047,12 @@ SOFFI_CASES: dict[str, Case] = {
     "instruction.send_back": Case(
         lambda b, w: soffi_form(
             b, f"/etats/{w['third']}", f"/etats/{w['third']}/corriger", **{"corriger-comment": "Revoir E8."}
+        ),
+        login="agent",
+    ),
+    "instruction.reopen": Case(
+        lambda b, w: soffi_form(
+            b, f"/etats/{w['validated']}", f"/etats/{w['validated']}/rouvrir", **{"rouvrir-comment": "Erreur en E8."}
         ),
         login="agent",
     ),

@@ -1,6 +1,6 @@
 """SOFFi « Suivi Opérateurs Formation et Financement » (« Mes collectes formation »): collecting bodies file their
 yearly statement, DGEFP agents review it. Its users log in through Mes démarches. For now: its home page, the
-sign-in, and its own database with its services and commands (pages come later)."""
+sign-in, its own database with its services and commands, and its pages (views/, templates/)."""
 
 import os
 from pathlib import Path
@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from rp_soffi.config import ATTACHMENTS_FOLDER, SERVICE
+from rp_soffi.statement.amounts import format_amount
 from shared import relying_party
 
 
@@ -28,8 +29,54 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 
-    from rp_soffi import cli
+    from rp_soffi import cli, messages
+    from rp_soffi.views import (
+        admin,
+        admin_campaigns,
+        attachments,
+        campaigns,
+        home,
+        instruction,
+        statement_files,
+        statements,
+    )
 
-    app.register_blueprint(relying_party.home)
+    for module in (home, campaigns, statements, statement_files, attachments, instruction, admin, admin_campaigns):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals["messages"] = messages
+    app.jinja_env.filters["euros"] = format_amount
+    app.context_processor(_inject_soffi)
     cli.init_app(app)
     return app
+
+
+# The menu (soffi.md §5): label, endpoint, for agents or for the bodies' users.
+MENU = (
+    ("campagnes", "Mes campagnes", "campaigns.index", False),
+    ("tableau", "Tableau de bord", "admin.index", True),
+    ("etats", "États", "admin.statements", True),
+    ("campagnes", "Campagnes", "admin_campaigns.index", True),
+)
+
+
+def _inject_soffi() -> dict[str, Any]:
+    from flask import current_app
+
+    from rp_soffi.access import current_scope
+    from rp_soffi.extensions import db
+    from rp_soffi.services.bodies import find_body
+    from rp_soffi.statement.workflow import Role
+
+    scope = current_scope()
+    menu = [(key, label, endpoint) for key, label, endpoint, agent in MENU if scope and scope.agent == agent]
+    body = find_body(db.session, scope.siren) if scope is not None and not scope.agent else None
+    portal = current_app.config["RP_PORTAL_URL"].rstrip("/")
+    return {
+        "soffi_scope": scope,
+        "soffi_menu": menu,
+        "soffi_body": body,
+        # The gestionnaire manages its colleagues' access at Mes démarches: the gear of SOFFi's tile (guide 001).
+        "soffi_users_url": f"{portal}/portail/services/soffi/utilisateurs"
+        if scope is not None and scope.role is Role.GESTIONNAIRE
+        else None,
+    }

@@ -62,6 +62,11 @@ def parse_statement_csv(data: bytes, exercice: int, siren: str, body_type: BodyT
     return _read_rows(((reader.line_num, row) for row in reader), _Expected(exercice, siren, body_type))
 
 
+def read_rows(rows: Iterator[tuple[int, list[str]]], exercice: int, siren: str, body_type: BodyType) -> StatementData:
+    """The rows of a statement file after its header (the XLSX import shares them): (line number, cells as text)."""
+    return _read_rows(rows, _Expected(exercice, siren, body_type))
+
+
 def _read_rows(rows: Iterator[tuple[int, list[str]]], expected: _Expected) -> StatementData:
     errors: list[RejectedLine] = []
     lines: dict[str, LineValue] = {}

@@ -1,18 +1,26 @@
 """SOFFi under test: its own database (SQLite or PostgreSQL, migrated once for the session, every table emptied
-after each test), its attachments in a temporary folder, and `db` the session services are given."""
+after each test), its attachments in a temporary folder, and `db` the session services are given; for the pages,
+a WebTest browser and `log_in`, the session SOFFi's callback would open."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import webtest
 from flask import Flask
 from flask_migrate import upgrade
 
 import rp_soffi
 from rp_soffi.config import ATTACHMENTS_FOLDER
 from rp_soffi.extensions import db
+from shared.clock import utcnow
 from shared.db import DbSession
+from shared.oidc_client.access import ID_TOKEN_KEY, LOGIN_AT_KEY, USER_KEY
+from shared.oidc_client.claims import HabilitationClaim
+from shared.oidc_client.establishments import CURRENT_KEY
 from tests.conftest import new_database
+from tests.idp.conftest import FreshContext
+from tests.rp_soffi.factories import OPCO_SIRET
 
 
 def soffi_config(url: str, folder: Path | None = None) -> dict[str, object]:
@@ -65,3 +73,48 @@ def soffi_app(soffi_database: str, attachments_folder: Path) -> Iterator[Flask]:
 @pytest.fixture
 def session(soffi_app: Flask) -> DbSession:
     return db.session
+
+
+# --- the pages: a WebTest browser and the session the callback would open ------------------------------------------
+
+ROLE_LABELS = {
+    "consultation": "Consultation",
+    "organisme_collecteur": "Organisme Collecteur",
+    "gestionnaire": "Gestionnaire",
+    "agent_dgefp": "Agent du ministère",
+}
+AGENT_SIRET = "99000000100017"  # the ministry's own establishment (DGEFP), for agents' habilitations
+
+
+@pytest.fixture
+def soffi(soffi_app: Flask) -> webtest.TestApp:
+    return webtest.TestApp(FreshContext(soffi_app), extra_environ={"HTTP_HOST": "localhost"})
+
+
+def habilitation(role: str, siret: str, **extra: object) -> HabilitationClaim:
+    return HabilitationClaim("soffi", role, ROLE_LABELS[role], siret, siret[:9], "par code d'activation", **extra)  # type: ignore[arg-type]
+
+
+LogIn = Callable[..., None]
+
+
+@pytest.fixture
+def log_in(soffi_app: Flask, soffi: webtest.TestApp) -> LogIn:
+    """`log_in("organisme_collecteur", OPCO_SIRET)`: the session SOFFi's callback would open after a login at
+    Mes démarches (the OpenID Connect round trip itself is tested in tests/oidc and tests/integration)."""
+
+    def open_session(role: str | HabilitationClaim, siret: str = OPCO_SIRET, sub: str = "") -> None:
+        claim = role if isinstance(role, HabilitationClaim) else habilitation(role, siret)
+        user = {
+            "sub": sub or f"sub-{claim.role}",
+            "given_name": "Claire",
+            "family_name": claim.role.upper(),
+            "email": "claire@exemple.fr",
+            "habilitations": [claim.to_claim()],
+        }
+        current = claim.on_behalf_of_siret or claim.siret
+        data = {USER_KEY: user, ID_TOKEN_KEY: "id-token", LOGIN_AT_KEY: utcnow().isoformat(), CURRENT_KEY: current}
+        serializer = soffi_app.session_interface.get_signing_serializer(soffi_app)  # type: ignore[attr-defined]
+        soffi.set_cookie(soffi_app.config["SESSION_COOKIE_NAME"], serializer.dumps(data))
+
+    return open_session

@@ -1071,7 +1071,7 @@ def check_exempt_route(browser: webtest.TestApp, path: str, state: Callable[[], 
 
 
 def test_every_state_changing_route_has_a_case() -> None:
-    cases = {"idp": IDP_CASES, "sofi": SOFI_CASES, "soffi": RP_CASES, "bpf": RP_CASES | BPF_CASES}
+    cases = {"idp": IDP_CASES, "sofi": SOFI_CASES, "soffi": RP_CASES | SOFFI_CASES, "bpf": RP_CASES | BPF_CASES}
     for name, service_app in APPS.items():
         endpoints = {endpoint for endpoint, _, _ in state_changing_rules(service_app)}
         exempt = {endpoint for endpoint in endpoints if is_exempt(service_app, endpoint)}
@@ -1093,3 +1093,166 @@ def test_the_csrf_exemptions_are_exactly_the_oauth_ones() -> None:
     services = {(name, endpoint) for name in ("sofi", "soffi", "bpf") for endpoint in RP_EXEMPT}
     assert exempt == {("idp", endpoint) for endpoint in OAUTH_EXEMPT} | services
     assert not csrf._exempt_blueprints
+
+
+# === SOFFi's own routes (its database: the state is every row of its tables and the signed session) ================
+
+
+def soffi_world(folder: str) -> dict[str, int]:
+    """The OPCO's draft of 2024 ready to be filed (figures, certified accounts), its statement of 2022 filed, the
+    campaign 2023 open and not started, 2021 in preparation; another OPCO's statement filed, a third's in
+    instruction, a fourth's validated (for the agents)."""
+    from pathlib import Path
+
+    from rp_soffi.extensions import db
+    from rp_soffi.services import instruction
+    from rp_soffi.statement.workflow import CampaignStatus
+    from tests.rp_soffi import factories as f
+
+    body = f.make_body(db.session)
+    current, started = f.make_campaign(db.session), f.make_campaign(db.session, 2023)
+    filed_before = f.make_campaign(db.session, 2022)
+    preparing = f.make_campaign(db.session, 2021, CampaignStatus.PREPARATION)
+    draft = f.make_fileable(db.session, body, current, Path(folder))
+    own_filed = f.make_filed(db.session, body, filed_before, Path(folder))
+    other = f.make_filed(db.session, f.make_body(db.session, f.OTHER_SIRET), current, Path(folder))
+    third = f.make_in_instruction(db.session, f.make_body(db.session, SOFFI_THIRD), current, Path(folder))
+    validated = f.make_in_instruction(db.session, f.make_body(db.session, SOFFI_FOURTH), current, Path(folder))
+    instruction.validate(db.session, f.AGENT, validated.id, f.BEFORE_DUE)
+    return {
+        "validated": validated.id,
+        "draft": draft.id,
+        "attachment": draft.attachments[0].id,
+        "own_filed": own_filed.id,
+        "other": other.id,
+        "third": third.id,
+        "current": current.id,
+        "started": started.id,
+        "preparing": preparing.id,
+    }
+
+
+SOFFI_THIRD = "99104575800018"  # TRANSITIONS PRO DEMO (registered here as an OPCO: the demo figures are an OPCO's)
+SOFFI_FOURTH = "99791566500019"  # FORMA'LOIRE (registered here as an OPCO: a fourth body, its statement validated)
+SOFFI_AGENT = "99000000100017"
+
+
+def soffi_form(b: webtest.TestApp, page_url: str, path: str, **values: Any) -> tuple[str, Fields]:
+    return sofi_form(b, page_url, path, **values)
+
+
+SOFFI_CASES: dict[str, Case] = {
+    "campaigns.start": Case(lambda b, w: soffi_form(b, "/campagnes", f"/campagnes/{w['started']}/etat")),
+    "statements.save": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['draft']}", f"/etats/{w['draft']}", **{"montant-R7": "12 345,67"})
+    ),
+    "statements.deposit": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['draft']}", f"/etats/{w['draft']}/deposer", certified="y", alerts="y")
+    ),
+    "statements.withdraw": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['own_filed']}", f"/etats/{w['own_filed']}/retirer")
+    ),
+    "statement_files.import_file": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['draft']}", f"/etats/{w['draft']}/importer"),
+        acts=False,
+        notes="no file sent: « Choisissez le fichier XLSX à importer », nothing imported",
+    ),
+    "attachments.upload": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['draft']}", f"/etats/{w['draft']}/pieces-jointes"),
+        acts=False,
+        notes="no file sent: « Choisissez un fichier », nothing stored",
+    ),
+    "attachments.delete": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['draft']}", f"/pieces-jointes/{w['attachment']}/supprimer")
+    ),
+    "instruction.take": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['other']}", f"/etats/{w['other']}/instruire"), login="agent"
+    ),
+    "instruction.comment": Case(
+        lambda b, w: soffi_form(
+            b, f"/etats/{w['third']}", f"/etats/{w['third']}/commentaires", line_code="E8", text="Justifiez E8."
+        ),
+        login="agent",
+    ),
+    "instruction.validate": Case(
+        lambda b, w: soffi_form(b, f"/etats/{w['third']}", f"/etats/{w['third']}/valider"), login="agent"
+    ),
+    "instruction.send_back": Case(
+        lambda b, w: soffi_form(
+            b, f"/etats/{w['third']}", f"/etats/{w['third']}/corriger", **{"corriger-comment": "Revoir E8."}
+        ),
+        login="agent",
+    ),
+    "instruction.reopen": Case(
+        lambda b, w: soffi_form(
+            b, f"/etats/{w['validated']}", f"/etats/{w['validated']}/rouvrir", **{"rouvrir-comment": "Erreur en E8."}
+        ),
+        login="agent",
+    ),
+    "admin_campaigns.open_": Case(
+        lambda b, w: soffi_form(b, "/admin/campagnes", f"/admin/campagnes/{w['preparing']}/ouvrir"), login="agent"
+    ),
+    "admin_campaigns.close": Case(
+        lambda b, w: soffi_form(b, "/admin/campagnes", f"/admin/campagnes/{w['current']}/clore"), login="agent"
+    ),
+    "admin_campaigns.deadline": Case(
+        lambda b, w: soffi_form(
+            b,
+            "/admin/campagnes",
+            f"/admin/campagnes/{w['current']}/date-limite",
+            **{f"c{w['current']}-due_on": "15/07/2025"},
+        ),
+        login="agent",
+    ),
+}
+
+
+@pytest.fixture(scope="session")
+def soffi_csrf_database(database_server: str | None) -> str:
+    """SOFFi's own database for these cases, migrated once (through its migrations)."""
+    from flask_migrate import upgrade
+
+    from rp_soffi.extensions import db
+    from tests.conftest import new_database
+    from tests.rp_soffi.conftest import soffi_config
+
+    url = new_database(database_server, "soffi_csrf")
+    with rp_soffi.create_app(soffi_config(url)).app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def soffi_service(soffi_csrf_database: str, tmp_path) -> Iterator[Flask]:
+    from rp_soffi.extensions import db
+    from tests.rp_soffi.conftest import empty_soffi_tables, soffi_config
+
+    app_ = rp_soffi.create_app(soffi_config(soffi_csrf_database, tmp_path / "attachments"))
+    with app_.app_context():
+        yield app_
+        db.session.remove()
+        empty_soffi_tables()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "method", "rule"),
+    sorted(set(state_changing_rules(APPS["soffi"])) - set(state_changing_rules(APPS["bpf"]))),
+)
+def test_soffi_route_refuses_a_request_without_a_valid_token(soffi_service: Flask, endpoint, method, rule):
+    from rp_soffi.config import ATTACHMENTS_FOLDER
+    from rp_soffi.extensions import db
+    from tests.rp_soffi.factories import OPCO_SIRET
+
+    case = SOFFI_CASES.get(endpoint)
+    if case is None:
+        pytest.fail(f"{endpoint} ({method} {rule}) is new: add to SOFFI_CASES how to reach it logged in, with its form")
+    world = soffi_world(soffi_service.config[ATTACHMENTS_FOLDER])
+    browser = webtest.TestApp(FreshContext(soffi_service), extra_environ={"HTTP_HOST": "localhost"})
+    held = [("agent_dgefp", SOFFI_AGENT)] if case.login == "agent" else [("organisme_collecteur", OPCO_SIRET)]
+    rp_log_in(soffi_service, browser, "soffi", held)
+    path, fields = case.prepare(browser, world)
+    state = lambda: (table_rows(db), rp_session(soffi_service, browser))  # noqa: E731
+    check_route(soffi_service, browser, method, path, fields, state, case.acts)

@@ -14,7 +14,8 @@ from shared.db import DbSession
 DEMO_DATA = Path(__file__).resolve().parent.parent.parent / "demo_data"
 
 # Clearly fictional people (the guides' names are not reused).
-DREETS_DEMO = "99300001700018"  # a fictional DREETS, outside the demo directory (a State service)
+DREETS_DEMO = "99300001700018"  # a fictional DREETS (a State service) of the demo directory
+DGEFP_DEMO = "99300002500011"  # the fictional DGEFP
 DEMO_ACCOUNTS = [
     ("camille.formatrice@formaloire.example", "Mme", "DEMOLOIRE", "Camille", "99791566500019"),
     ("jules.gestionnaire@opco-demo.example", "M", "EXEMPLE", "Jules", "99972281200016"),
@@ -24,6 +25,8 @@ DEMO_ACCOUNTS = [
     ("lea.valideuse@carif-demo.example", "Mme", "DEMOCARIF", "Léa", "99654944000013"),
     # Mon Activité Formation: an agent of the regional control service (DREETS) of the Pays de la Loire.
     ("paul.controleur@dreets-demo.example", "M", "DEMOCONTROLE", "Paul", DREETS_DEMO),
+    # SOFFi: an agent of the DGEFP, who instructs the collecting bodies' statements.
+    ("sarah.agente@dgefp-demo.example", "Mme", "DEMODGEFP", "Sarah", DGEFP_DEMO),
 ]
 DEMO_PASSWORD = "Demo-Mes-Demarches-2026"
 # The operator roles' région (INSEE code), by (e-mail, service, role): none means national.
@@ -37,6 +40,7 @@ DEMO_HABILITATIONS = [
     ("bastien.formateur@idmv-demo.example", "sofi", "gestionnaire", "99966088900018", BY_CODE, None, None, None),
     ("lea.valideuse@carif-demo.example", "sofi", "valideur_carif", "99654944000013", "par un agent", None, None, None),
     ("paul.controleur@dreets-demo.example", "bpf", "controle_srf", DREETS_DEMO, "par un agent", None, None, None),
+    ("sarah.agente@dgefp-demo.example", "soffi", "agent_dgefp", DGEFP_DEMO, "par un agent", None, None, None),
     ("jules.gestionnaire@opco-demo.example", "soffi", "gestionnaire", "99972281200016", BY_CODE, None, None, None),
     (
         "jules.gestionnaire@opco-demo.example",

@@ -37,10 +37,10 @@ def count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_demo_files_give_41_establishments_of_25_companies(app: Flask) -> None:
-    assert count(Establishment) == 41
-    assert count(Company) == 25
-    assert db.session.scalar(select(func.count(func.distinct(Establishment.siren)))) == 25
+def test_demo_files_give_42_establishments_of_26_companies(app: Flask) -> None:
+    assert count(Establishment) == 42
+    assert count(Company) == 26
+    assert db.session.scalar(select(func.count(func.distinct(Establishment.siren)))) == 26
 
 
 def test_importing_twice_gives_the_same_directory(app: Flask) -> None:
@@ -49,8 +49,8 @@ def test_importing_twice_gives_the_same_directory(app: Flask) -> None:
     companies = import_path(db.session, DEMO_DATA / "unites_legales.csv", "companies")
     establishments = import_path(db.session, DEMO_DATA / "establishments.csv", "establishments")
 
-    assert (companies.imported, companies.rejected) == (25, [])
-    assert (establishments.imported, establishments.rejected) == (41, [])
+    assert (companies.imported, companies.rejected) == (26, [])
+    assert (establishments.imported, establishments.rejected) == (42, [])
     assert directory_rows() == before
 
 
@@ -71,7 +71,7 @@ def test_a_new_import_replaces_the_old_values(app: Flask) -> None:
         "4 RUE DU DEMENAGEMENT 44000 NANTES",
         False,
     )
-    assert count(Establishment) == 41
+    assert count(Establishment) == 42
 
 
 def test_the_same_siret_twice_in_a_file_keeps_the_later_row(app: Flask) -> None:
@@ -102,7 +102,7 @@ def test_columns_are_read_by_name_whatever_their_order(app: Flask) -> None:
 
     report = import_file(db.session, factories.sirene_csv(rows, columns), "establishments")
 
-    assert (report.imported, report.rejected) == (41, [])
+    assert (report.imported, report.rejected) == (42, [])
     assert directory_rows() == before
 
 
@@ -294,7 +294,7 @@ def test_the_import_command_refuses_a_missing_file(app: Flask, tmp_path: Path) -
     result = app.test_cli_runner().invoke(args=["directory", "import", str(tmp_path / "absent.csv")])
 
     assert result.exit_code == 2
-    assert count(Establishment) == 41
+    assert count(Establishment) == 42
 
 
 def test_a_file_starting_with_a_byte_order_mark_is_read(app: Flask, tmp_path: Path) -> None:

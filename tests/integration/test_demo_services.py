@@ -32,4 +32,4 @@ def test_demo_load_registers_the_three_services_once(idp_app: Flask) -> None:
         assert {role.code: role.label for role in roles} == dict(package.SERVICE.roles)
     # The demo accounts' own habilitations (the portal's demo people have theirs: tests/idp/test_demo.py).
     demo_emails = [email for email, *_ in DEMO_ACCOUNTS]
-    assert db.session.query(Habilitation).join(Habilitation.account).filter(Account.email.in_(demo_emails)).count() == 8
+    assert db.session.query(Habilitation).join(Habilitation.account).filter(Account.email.in_(demo_emails)).count() == 9

@@ -5,7 +5,6 @@ Carif-Oref) saves, then « Valider » sends the changes to the Carif-Oref, which
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from rp_sofi import messages
@@ -14,26 +13,15 @@ from rp_sofi.extensions import db
 from rp_sofi.forms.annuaire import ConfirmForm, ContactForm, DeleteForm, EtablissementForm, SiteForm, version_of
 from rp_sofi.models import Contact, Etablissement, Site
 from rp_sofi.services import annuaire
-from rp_sofi.services.errors import Invalid, NotAllowed, SofiError
+from rp_sofi.services.errors import NotAllowed, SofiError
 from shared.clock import utcnow
+from shared.refusals import refused
 from shared.web import database_id
 
 bp = Blueprint("annuaire", __name__, url_prefix="/annuaire")
 
 EDITORS = ("gestionnaire", "valideur_carif")
 Page = tuple[str, int]
-
-
-def refused(error: SofiError, form: FlaskForm | None = None) -> int:
-    """The reason (the service wrote nothing) next to the form's fields, or flashed; the status of the page that
-    says so."""
-    fields = error.errors if isinstance(error, Invalid) else {"": error.message}
-    for name, message in fields.items():
-        if form is not None and name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            flash(message, "error")
-    return 422 if isinstance(error, Invalid) else 409
 
 
 def _etablissement(siret: str | None = None, *, opening: bool = False) -> Etablissement:

@@ -27,8 +27,8 @@ from rp_sofi.lheo import tables
 from rp_sofi.models import Action, ActionStatus, Etablissement, Formation, Site
 from rp_sofi.services import annuaire, validation, workflow
 from rp_sofi.services.errors import SofiError
-from rp_sofi.views.annuaire import refused
 from shared.clock import in_paris, utcnow
+from shared.refusals import refused
 from shared.web import database_id
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")

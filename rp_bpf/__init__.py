@@ -10,6 +10,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 
 from rp_bpf.config import SERVICE
+from shared import mail as relay
 from shared import relying_party
 
 # The menus: key, label, endpoint; the organisation's, then the control services'.
@@ -22,7 +23,7 @@ MAX_UPLOAD = 2 * 1024 * 1024  # an imported BPF is at most 1 Mo (bpf.imports); a
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from rp_bpf.extensions import db, migrate
+    from rp_bpf.extensions import db, mail, migrate
 
     # The sessions ended by Mes démarches (back-channel logout) are kept in the service's own database.
     app = relying_party.create_relying_party(__name__, SERVICE, config, engine=lambda: db.engine)
@@ -31,8 +32,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault(
         "BPF_PUBLIC_FOLDER", os.environ.get("BPF_PUBLIC_FOLDER", str(Path(app.instance_path) / "bpf_public"))
     )
+    for key, value in relay.settings().items():  # the reminders' e-mails (an explicit config wins)
+        app.config.setdefault(key, value)
+    relay.check(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
     db.init_app(app)
+    mail.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 
     from rp_bpf import cli, messages

@@ -1,7 +1,9 @@
 """Mon Activité Formation's commands: `flask --app rp_bpf demo load` (the demo organisations, their declarations
-and BPFs), `public-list export` (the open-data list of training organisations, nightly). Each reads its options,
-calls a service and prints what it did."""
+and BPFs), `public-list export` (the open-data list of training organisations, nightly), `reminders send` (before
+the deadline, hourly) and `outbox work` (its e-mails). Each reads its options, calls a service and prints what it
+did."""
 
+import time
 from pathlib import Path
 
 import click
@@ -9,16 +11,52 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from rp_bpf.demo import load_demo
-from rp_bpf.extensions import db
-from rp_bpf.services import public_list
+from rp_bpf.extensions import db, mail
+from rp_bpf.models import OutboxMessage
+from rp_bpf.services import public_list, reminders
+from shared.clock import utcnow
+from shared.outbox import deliver_due
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 public_list_cli = AppGroup("public-list", help="Liste publique des organismes de formation (données ouvertes).")
+reminders_cli = AppGroup("reminders", help="Rappels avant la date limite de transmission des bilans.")
+outbox_cli = AppGroup("outbox", help="Envoi des e-mails en attente.")
 
 
 def init_app(app: Flask) -> None:
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(public_list_cli)
+    for group in (demo_cli, public_list_cli, reminders_cli, outbox_cli):
+        app.cli.add_command(group)
+
+
+@reminders_cli.command("send")
+@click.option("--every", type=float, help="Recommencer toutes les SECONDES secondes (sinon une seule fois).")
+def send_reminders(every: float | None) -> None:
+    """Écrire les rappels dus (30 et 7 jours avant la date limite), chacun une fois, avec leurs e-mails."""
+    while True:
+        # Most organisations have nothing due: the batches loop until none is left today.
+        while (sent := reminders.send_due(db.session, utcnow(), current_app.config["RP_PUBLIC_URL"] + "/")) > 0:
+            click.echo(f"{sent} rappel(s) écrit(s).")
+        db.session.remove()
+        if every is None:
+            return
+        time.sleep(every)
+
+
+@outbox_cli.command("work")
+@click.option("--interval", default=5.0, help="Secondes entre deux passages.")
+@click.option("--once", is_flag=True, help="Un seul passage.")
+def work(interval: float, once: bool) -> None:
+    """Envoyer les e-mails dus (rappels) au relais, en continu."""
+    config = current_app.config
+    while True:
+        sent = deliver_due(
+            db.session, OutboxMessage, mail, config["MAIL_SENDER"], max_failures=config["OUTBOX_MAX_FAILURES"]
+        )
+        db.session.remove()
+        if once:
+            click.echo(f"{sent} e-mail(s) envoyé(s).")
+            return
+        time.sleep(interval)
 
 
 @public_list_cli.command("export")

@@ -122,6 +122,9 @@ PROCESSES = (
     Process("access-requests-follow-up", "flask --app idp access-requests follow-up --every 3600", IDP),
     # Reminders before a habilitation ends, and the services' sessions closed once it has: each minute.
     Process("habilitations-remind", "flask --app idp habilitations remind --every 60", IDP),
+    # Mon Activité Formation's e-mails (its reminders), and the reminders before the BPF deadline: hourly.
+    Process("bpf-outbox-worker", "flask --app rp_bpf outbox work --interval 5", (*service_env("bpf"), *MAIL)),
+    Process("bpf-reminders", "flask --app rp_bpf reminders send --every 3600", service_env("bpf")),
     # Behind nginx in compose (PROXY_HOPS=1: the client's address is the one nginx appends).
     Process("idp", gunicorn("idp", 5000), (*IDP, *WEB, "PROXY_HOPS"), port=5000, instances=2),
     Process("soffi", gunicorn("rp_soffi", 5001), (*service_env("soffi"), *WEB), port=5001),

@@ -5,6 +5,7 @@ from rp_bpf.models.bpf import Bpf, BpfStatus, Receipt
 from rp_bpf.models.campaign import Campaign
 from rp_bpf.models.declaration import AssignedNda, Declaration, DeclarationStatus
 from rp_bpf.models.journal import JournalEntry, JournalEvent
+from rp_bpf.models.outbox import OutboxMessage, ReminderSent
 
 __all__ = [
     "AssignedNda",
@@ -15,5 +16,7 @@ __all__ = [
     "DeclarationStatus",
     "JournalEntry",
     "JournalEvent",
+    "OutboxMessage",
     "Receipt",
+    "ReminderSent",
 ]

@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, has_request_context, redirect, request, session, url_for
 from werkzeug.urls import iri_to_uri
 
 from shared.clock import utcnow
@@ -97,6 +97,9 @@ def log_out() -> str | None:
 
 
 def current_user() -> User | None:
+    """The person logged in; None outside a request (an e-mail rendered by a command has no one)."""
+    if not has_request_context():
+        return None
     if "rp_user" not in g:
         stored = session.get(USER_KEY)
         user = User.from_claims(stored) if isinstance(stored, dict) and stored.get("sub") else None

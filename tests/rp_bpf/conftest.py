@@ -19,6 +19,7 @@ from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.establishments import CURRENT_KEY
 from tests.conftest import empty_bpf_tables
 from tests.idp.conftest import FreshContext
+from tests.mail_server import MailServer
 
 FORMALOIRE = "99791566500019"  # FORMA'LOIRE CONSEIL, Nantes (44): the examples' organisation
 CABINET = "99643906300016"  # an accounting firm, déclarant by delegation
@@ -30,9 +31,11 @@ AGENT = Actor("sub-agent", "Paul CONTRÔLEUR")
 IN_TIME = datetime(2026, 3, 2, 9, 30)  # naive UTC, as stored
 
 
-def bpf_config(url: str) -> dict[str, object]:
+def bpf_config(url: str, smtp_port: int = 9) -> dict[str, object]:
     return {
         "TESTING": True,
+        "MAIL_SERVER": "127.0.0.1",  # the suite's SMTP server (aiosmtpd), for the reminders' e-mails
+        "MAIL_PORT": smtp_port,
         "PROPAGATE_UNEXPECTED_ERRORS": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,
@@ -41,8 +44,8 @@ def bpf_config(url: str) -> dict[str, object]:
 
 
 @pytest.fixture
-def bpf_app(bpf_database: str) -> Iterator[Flask]:
-    app = rp_bpf.create_app(bpf_config(bpf_database))
+def bpf_app(bpf_database: str, mail_server: MailServer) -> Iterator[Flask]:
+    app = rp_bpf.create_app(bpf_config(bpf_database, mail_server.port))
     with app.app_context():
         yield app
         db.session.remove()

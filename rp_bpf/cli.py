@@ -34,7 +34,7 @@ def send_reminders(every: float | None) -> None:
     """Écrire les rappels dus (30 et 7 jours avant la date limite), chacun une fois, avec leurs e-mails."""
     while True:
         # Most organisations have nothing due: the batches loop until none is left today.
-        while (sent := reminders.send_due(db.session, utcnow(), current_app.config["RP_PUBLIC_URL"] + "/")) > 0:
+        while (sent := reminders.send_due(db.session, utcnow())) > 0:
             click.echo(f"{sent} rappel(s) écrit(s).")
         db.session.remove()
         if every is None:

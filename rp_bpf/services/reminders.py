@@ -4,17 +4,14 @@ whose BPF of the campaign is not transmitted gets an e-mail at its declaration's
 may become caduque."""
 
 from datetime import datetime
-from typing import Any
 
-from flask import render_template
 from sqlalchemy import and_, exists, select
 
-from rp_bpf.models import Bpf, BpfStatus, Declaration, DeclarationStatus, OutboxMessage, ReminderSent
-from rp_bpf.services import campaigns
+from rp_bpf.models import Bpf, BpfStatus, Declaration, DeclarationStatus, ReminderSent
+from rp_bpf.services import campaigns, mails
 from rp_bpf.services.transaction import transaction
 from shared.clock import in_paris
 from shared.db import DbSession
-from shared.metrics import count_on_commit
 
 DAYS_BEFORE = (7, 30)  # the nearest first: 5 days before the deadline is the 7 days' reminder
 BATCH = 500
@@ -25,22 +22,8 @@ def kind_on(days_left: int) -> str | None:
     return next((f"j-{days}" for days in DAYS_BEFORE if 0 <= days_left <= days), None)
 
 
-def _queue(db: DbSession, declaration: Declaration, **context: Any) -> None:
-    context["declaration"] = declaration
-    subject = render_template("mails/bpf_reminder/subject.txt", **context).strip()
-    db.add(
-        OutboxMessage(
-            recipient=declaration.courriel,
-            subject=subject,
-            body_text=render_template("mails/bpf_reminder/body.txt", **context),
-            body_html=render_template("mails/bpf_reminder/body.html", subject=subject, **context),
-        )
-    )
-    count_on_commit(db, "mail_queued")
-
-
 @transaction
-def send_due(db: DbSession, now: datetime, url: str) -> int:
+def send_due(db: DbSession, now: datetime) -> int:
     """The reminders due today (in Paris) not sent yet, written with their e-mails; returns how many."""
     campaign = campaigns.settings(db, campaigns.current_exercice(now))
     days_left = (campaign.deadline - in_paris(now).date()).days
@@ -58,6 +41,6 @@ def send_due(db: DbSession, now: datetime, url: str) -> int:
     sent = 0
     for declaration in db.scalars(due.order_by(Declaration.id).limit(BATCH)):
         db.add(ReminderSent(siren=declaration.siren, exercice=campaign.exercice, kind=kind, sent_at=now))
-        _queue(db, declaration, exercice=campaign.exercice, deadline=campaign.deadline, days=days_left, url=url)
+        mails.send_reminder(db, declaration, campaign.exercice, campaign.deadline, days_left)
         sent += 1
     return sent

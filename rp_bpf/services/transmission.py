@@ -13,7 +13,7 @@ from rp_bpf.bpf import receipt
 from rp_bpf.bpf.problems import Severity
 from rp_bpf.bpf.snapshot import canonical_bytes, content_to_json, sha256
 from rp_bpf.models import Bpf, BpfStatus, Declaration, JournalEvent, Receipt
-from rp_bpf.services import bpfs, campaigns, control
+from rp_bpf.services import bpfs, campaigns, control, mails
 from rp_bpf.services.errors import Blocked, Invalid, NotAllowed, NotFound, Stale
 from rp_bpf.services.journal import Actor, record
 from rp_bpf.services.transaction import transaction
@@ -73,6 +73,7 @@ def transmit(
         if earlier.status == BpfStatus.TRANSMIS and earlier.id != bpf.id:
             earlier.status = BpfStatus.RECTIFIE
     db.add(Receipt(bpf_id=bpf.id, pdf=_receipt_pdf(bpf, snapshot), created_at=now))
+    mails.send_receipt(db, declaration, bpf)
     record(db, actor, JournalEvent.BPF_TRANSMITTED, siren, now, bpf.id, bpf.receipt_number)
     return bpf
 

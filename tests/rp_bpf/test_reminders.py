@@ -1,5 +1,6 @@
-"""Reminders before the deadline (30 April 2026 for the BPF 2025): 30 and 7 days before it, each registered
-organisation without a transmitted BPF gets one e-mail, once, delivered by the worker to the relay."""
+"""Mon Activité Formation's e-mails, delivered by its worker to the relay: the reminders before the deadline
+(30 April 2026 for the BPF 2025) — 30 and 7 days before it, each registered organisation without a transmitted BPF
+gets one, once — and the receipt's link at each transmission."""
 
 from datetime import datetime
 
@@ -44,11 +45,11 @@ def test_each_reminder_goes_once_to_the_organisations_without_a_bpf(
     saved = bpfs.save(session, DECLARANT, "996439063", draft.id, draft.lock, make_content(), IN_TIME)
     transmission.transmit(session, DECLARANT, "996439063", saved.id, saved.lock, Signature(True, "A", "B"), IN_TIME)
 
-    assert reminders.send_due(session, datetime(2026, 3, 30, 7, 0), URL) == 0  # 31 days before
-    assert reminders.send_due(session, THIRTY_DAYS_BEFORE, URL) == 1
-    assert reminders.send_due(session, datetime(2026, 4, 10, 7, 0), URL) == 0  # the 30 days' one already sent
-    assert reminders.send_due(session, SEVEN_DAYS_BEFORE, URL) == 1
-    assert reminders.send_due(session, SEVEN_DAYS_BEFORE, URL) == 0
+    assert reminders.send_due(session, datetime(2026, 3, 30, 7, 0)) == 0  # 31 days before
+    assert reminders.send_due(session, THIRTY_DAYS_BEFORE) == 1
+    assert reminders.send_due(session, datetime(2026, 4, 10, 7, 0)) == 0  # the 30 days' one already sent
+    assert reminders.send_due(session, SEVEN_DAYS_BEFORE) == 1
+    assert reminders.send_due(session, SEVEN_DAYS_BEFORE) == 0
     kinds = session.scalars(select(ReminderSent.kind).order_by(ReminderSent.sent_at)).all()
     assert kinds == ["j-30", "j-7"]
 
@@ -61,5 +62,11 @@ def test_each_reminder_goes_once_to_the_organisations_without_a_bpf(
     ] * 2
     assert "dans 30 jours" in received[0].text and "dans 7 jours" in received[1].text
     assert "peut devenir caduque" in received[0].text and URL in received[0].text
-    assert mail_server.to("cabinet@demo.example") == [] and mail_server.to("nouveau@demo.example") == []
+    # The organisation that transmitted got its receipt's link instead, no reminder.
+    (receipt,) = mail_server.to("cabinet@demo.example")
+    assert (
+        receipt.subject == "Mon Activité Formation : accusé de réception de votre bilan pédagogique et financier 2025"
+    )
+    assert "BPF-2025-52440000002-1" in receipt.text and f"{URL}bilans/" in receipt.text
+    assert mail_server.to("nouveau@demo.example") == []
     assert session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.sent_at.is_(None))) == 0

@@ -1,0 +1,37 @@
+"""One send_<name>() per e-mail of Mon Activité Formation: renders the three templates (mails/<name>/) and writes
+the outbox row in the caller's transaction, so the e-mail exists if and only if the change that causes it is
+committed; `flask --app rp_bpf outbox work` sends it."""
+
+from datetime import date
+from typing import Any
+
+from flask import current_app, render_template
+
+from rp_bpf.models import Bpf, Declaration, OutboxMessage
+from shared.db import DbSession
+from shared.metrics import count_on_commit
+
+
+def _queue(db: DbSession, name: str, recipient: str, **context: Any) -> None:
+    context.setdefault("public_url", current_app.config["RP_PUBLIC_URL"])
+    subject = render_template(f"mails/{name}/subject.txt", **context).strip()
+    db.add(
+        OutboxMessage(
+            recipient=recipient,
+            subject=subject,
+            body_text=render_template(f"mails/{name}/body.txt", **context),
+            body_html=render_template(f"mails/{name}/body.html", subject=subject, **context),
+        )
+    )
+    count_on_commit(db, "mail_queued")
+
+
+def send_reminder(db: DbSession, declaration: Declaration, exercice: int, deadline: date, days: int) -> None:
+    _queue(db, "bpf_reminder", declaration.courriel, declaration=declaration, exercice=exercice, deadline=deadline,
+           days=days)  # fmt: skip
+
+
+def send_receipt(db: DbSession, declaration: Declaration, bpf: Bpf) -> None:
+    """« Accusé de réception » by e-mail as a link (bpf.md §5.3), to the organisation's address: the PDF itself is
+    downloaded once logged in."""
+    _queue(db, "bpf_receipt", declaration.courriel, declaration=declaration, bpf=bpf)

@@ -161,3 +161,12 @@ DA_REFUSED = "La déclaration est refusée ; l'organisme voit le motif."
 DA_CADUQUE = "La déclaration est déclarée caduque."
 BPF_REOPENED = "Le bilan est rouvert : l'organisme peut le rectifier puis le transmettre à nouveau."
 CAMPAIGN_SAVED = "Les dates de la campagne sont enregistrées."
+CADUCITY_BEFORE_DEADLINE = (
+    "La date limite de transmission de cette campagne n'est pas passée : aucune déclaration ne peut être déclarée "
+    "caduque pour absence de bilan."
+)
+CADUCITY_MOVED = (
+    "La liste a changé depuis l'aperçu (un bilan a été transmis entre-temps) : vérifiez le nouvel aperçu avant de "
+    "confirmer."
+)
+CADUCITY_DONE = "{count} déclaration(s) déclarée(s) caduque(s) ; chaque organisme en est informé par e-mail."

@@ -3,7 +3,7 @@ reaches a query), a decision's reason, and the campaign's dates."""
 
 import re
 
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired
 
@@ -63,3 +63,10 @@ class DecisionForm(AppForm):
 class CampaignForm(AppForm):
     deadline = DateField("Date limite de transmission", validators=[InputRequired(messages.DATE)])
     rectification_limit = DateField("Date limite de rectification", validators=[InputRequired(messages.DATE)])
+
+
+class CaducityForm(AppForm):
+    """« Déclarer caduques »: the reason, and the count the agent saw in the preview."""
+
+    motif = TextAreaField("Motif", filters=[strip], validators=[DataRequired(messages.MOTIF_REQUIRED), too_long(2000)])
+    expected = HiddenField()

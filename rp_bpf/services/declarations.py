@@ -5,11 +5,13 @@ cessation. A registered declaration's changes are kept in the journal with the v
 import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, exists, func, select
 
 from rp_bpf import messages
-from rp_bpf.models import AssignedNda, Declaration, DeclarationStatus, JournalEntry, JournalEvent
+from rp_bpf.models import AssignedNda, Bpf, BpfStatus, Declaration, DeclarationStatus, JournalEntry, JournalEvent
+from rp_bpf.services import campaigns, mails
 from rp_bpf.services.errors import Invalid, NotAllowed, NotFound, Stale
 from rp_bpf.services.journal import Actor, record
 from rp_bpf.services.transaction import transaction
@@ -133,6 +135,7 @@ def register(db: DbSession, agent: Actor, declaration_id: int, region: str | Non
     db.add(AssignedNda(nda=declaration.nda, siren=declaration.siren, assigned_at=now))
     declaration.status, declaration.registered_at = S.ENREGISTREE, now
     record(db, agent, JournalEvent.DECLARATION_REGISTERED, declaration.siren, now, declaration.id, declaration.nda)
+    mails.send_decision(db, declaration)
     return declaration
 
 
@@ -147,15 +150,56 @@ def refuse(db: DbSession, agent: Actor, declaration_id: int, region: str | None,
     declaration = _control(db, declaration_id, region, S.DEPOSEE)
     declaration.status, declaration.motif = S.REFUSEE, _motif(motif)
     record(db, agent, JournalEvent.DECLARATION_REFUSED, declaration.siren, now, declaration.id, declaration.motif)
+    mails.send_decision(db, declaration)
 
 
 @transaction
 def declare_caduque(
     db: DbSession, agent: Actor, declaration_id: int, region: str | None, motif: str, now: datetime
 ) -> None:
-    declaration = _control(db, declaration_id, region, S.ENREGISTREE)
-    declaration.status, declaration.motif = S.CADUQUE, _motif(motif)
-    record(db, agent, JournalEvent.DECLARATION_CADUQUE, declaration.siren, now, declaration.id, declaration.motif)
+    _caduque(db, agent, _control(db, declaration_id, region, S.ENREGISTREE), _motif(motif), now)
+
+
+def _caduque(db: DbSession, agent: Actor, declaration: Declaration, motif: str, now: datetime) -> None:
+    declaration.status, declaration.motif = S.CADUQUE, motif
+    record(db, agent, JournalEvent.DECLARATION_CADUQUE, declaration.siren, now, declaration.id, motif)
+    mails.send_decision(db, declaration)
+
+
+def without_bpf(exercice: int, region: str | None) -> Select[Any]:
+    """The registered declarations of a région (all: national) with no BPF transmitted for the exercice."""
+    transmitted = exists().where(
+        Bpf.siren == Declaration.siren, Bpf.exercice == exercice, Bpf.status == BpfStatus.TRANSMIS
+    )
+    query = select(Declaration).where(Declaration.status == S.ENREGISTREE, ~transmitted)
+    return query if region is None else query.where(Declaration.region == region)
+
+
+def caducity_preview(
+    db: DbSession, exercice: int, region: str | None, shown: int = 50
+) -> tuple[int, list[Declaration]]:
+    """How many would become caduque, and the first of them by dénomination."""
+    query = without_bpf(exercice, region)
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return total, list(db.scalars(query.order_by(Declaration.denomination, Declaration.id).limit(shown)))
+
+
+@transaction
+def declare_caduques(
+    db: DbSession, agent: Actor, exercice: int, region: str | None, expected: int, motif: str, now: datetime
+) -> int:
+    """« Déclarer caduques » in bulk after the campaign's deadline: each declaration without a BPF, audited and
+    e-mailed. `expected` is the count the agent previewed: if it moved (a BPF transmitted meanwhile), nothing is done
+    and the preview is shown again."""
+    if not campaigns.settings(db, exercice).is_late(now):
+        raise NotAllowed(messages.CADUCITY_BEFORE_DEADLINE)
+    motif = _motif(motif)
+    found = list(db.scalars(without_bpf(exercice, region).order_by(Declaration.id)))
+    if len(found) != expected:
+        raise Stale(messages.CADUCITY_MOVED)
+    for declaration in found:
+        _caduque(db, agent, declaration, motif, now)
+    return len(found)
 
 
 @transaction

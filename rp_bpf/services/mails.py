@@ -35,3 +35,9 @@ def send_receipt(db: DbSession, declaration: Declaration, bpf: Bpf) -> None:
     """« Accusé de réception » by e-mail as a link (bpf.md §5.3), to the organisation's address: the PDF itself is
     downloaded once logged in."""
     _queue(db, "bpf_receipt", declaration.courriel, declaration=declaration, bpf=bpf)
+
+
+def send_decision(db: DbSession, declaration: Declaration) -> None:
+    """The control service's decision on the declaration (registered with its NDA, refused, caduque), with its
+    reason, to the organisation's address."""
+    _queue(db, "declaration_decision", declaration.courriel, declaration=declaration)

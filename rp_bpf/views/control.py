@@ -11,12 +11,13 @@ from rp_bpf.access import get_scope, require_control
 from rp_bpf.bpf import exports
 from rp_bpf.bpf.lines import LINES
 from rp_bpf.extensions import db
-from rp_bpf.forms.control import CampaignForm, DecisionForm, FiltersForm, MotifForm, page_of
+from rp_bpf.forms.control import CaducityForm, CampaignForm, DecisionForm, FiltersForm, MotifForm, page_of
 from rp_bpf.services import bpfs, campaigns, control, declarations, transmission
 from rp_bpf.services.errors import BpfError
 from rp_bpf.views import downloads
 from rp_bpf.views.refusals import refused
 from shared.clock import utcnow
+from shared.forms import lock_of
 from shared.territory import REGIONS
 
 bp = Blueprint("control", __name__, url_prefix="/controle")
@@ -162,6 +163,35 @@ def receipt(bpf_id: int) -> Response:
 def export(bpf_id: int, fmt: str) -> Response:
     found = control.get_bpf(db.session, bpf_id, get_scope().region)
     return downloads.export(found, fmt)
+
+
+@bp.route("/caducite", methods=["GET", "POST"])
+@require_control
+def caducity() -> str | tuple[str, int] | Response:
+    """« Déclarer caduques » the declarations without a BPF after the deadline: a preview, then the confirmation."""
+    scope = get_scope()
+    filters = _filters_form().filters(scope.region, campaigns.current_exercice(utcnow()))
+    form = CaducityForm()
+    if request.method == "POST" and form.validate():
+        try:
+            count = declarations.declare_caduques(
+                db.session, scope.actor, filters.exercice, scope.region, lock_of(form.expected.data) or 0,
+                form.motif.data or "", utcnow(),
+            )  # fmt: skip
+        except BpfError as error:
+            status = refused(error, form)
+        else:
+            flash(messages.CADUCITY_DONE.format(count=count), "success")
+            return redirect(url_for("control.dashboard", exercice=filters.exercice))
+    else:
+        status = 422 if request.method == "POST" else 200
+    total, first = declarations.caducity_preview(db.session, filters.exercice, scope.region)
+    campaign = campaigns.settings(db.session, filters.exercice)
+    page = render_template(
+        "control/caducity.html", form=form, total=total, first=first, campaign=campaign, area=_area(),
+        late=campaign.is_late(utcnow()),
+    )  # fmt: skip
+    return page, status
 
 
 @bp.route("/campagnes/<int:exercice>", methods=["GET", "POST"])

@@ -6,13 +6,14 @@ import csv
 import io
 
 import pytest
+import time_machine
 import webtest
 from sqlalchemy import select
 from stdnum.fr import siret as siret_number
 
 from rp_bpf import messages
 from rp_bpf.extensions import db
-from rp_bpf.models import Bpf, BpfStatus, Campaign, Declaration
+from rp_bpf.models import Bpf, BpfStatus, Campaign, Declaration, DeclarationStatus, OutboxMessage
 from rp_bpf.services import bpfs, declarations, transmission
 from rp_bpf.services.transmission import Signature
 from shared.db import DbSession
@@ -25,10 +26,14 @@ pytestmark = pytest.mark.usefixtures("during_the_2025_campaign")
 NANTES, ANGERS, LE_MANS, PARIS = "991000019", "991000027", "991000035", "991000043"  # fictional SIRENs
 
 
+def siret_of(siren: str) -> str:
+    return next(f"{siren}0001{digit}" for digit in range(10) if siret_number.is_valid(f"{siren}0001{digit}"))
+
+
 def organisation(session: DbSession, siren: str, code_postal: str, transmitted: bool, **lines: object) -> None:
     """An organisation (fictional SIREN) registered in the département of `code_postal`, its BPF 2025 transmitted
     or not."""
-    siret = next(f"{siren}0001{digit}" for digit in range(10) if siret_number.is_valid(f"{siren}0001{digit}"))
+    siret = siret_of(siren)
     data = declaration_data(siret=siret, code_postal=code_postal, denomination=f"ORGANISME {siren}")
     deposited = declarations.deposit(session, DECLARANT, siren, data, IN_TIME)
     declarations.register(session, AGENT, deposited.id, None, IN_TIME)
@@ -149,3 +154,44 @@ def test_a_declarant_has_no_control_page_and_an_agent_no_organisation_page(bpf: 
     agent(log_in)
     assert bpf.get("/declaration/modifier", expect_errors=True).status_int == 403
     assert db.session.scalar(select(Declaration)) is None
+
+
+def test_declarations_without_a_bpf_are_declared_caduques_after_the_deadline_each_told_by_e_mail(
+    bpf: webtest.TestApp, log_in: LogIn, campaign: None, session: DbSession
+) -> None:
+    agent(log_in)
+    before = bpf.get("/controle/caducite")
+    assert "1 déclaration enregistrée sans bilan" in text(before, "nombre-sans-bilan")
+    assert messages.CADUCITY_BEFORE_DEADLINE in text(before, "contenu")
+    assert not [form for form in before.forms.values() if form.action == "/controle/caducite?exercice=2025"]
+    with time_machine.travel("2026-05-04 08:00:00+00:00", tick=False):
+        agent(log_in)  # two months later: a new session
+        page = bpf.get("/controle/caducite")
+        assert f"ORGANISME {LE_MANS}" in text(page, "sans-bilan")
+        assert submit(page, "/controle/caducite?exercice=2025", motif="  ").status_int == 422
+        stale = submit(page, "/controle/caducite?exercice=2025", expected="2", motif="Aucun BPF 2025")
+        assert stale.status_int == 409 and messages.CADUCITY_MOVED in alert_text(stale)
+        done = submit(page, "/controle/caducite?exercice=2025", expected="1", motif="Aucun BPF 2025 transmis").follow()
+    assert messages.CADUCITY_DONE.format(count=1) in alert_text(done)
+    fresh()
+    caduques = db.session.scalars(select(Declaration).where(Declaration.status == DeclarationStatus.CADUQUE)).all()
+    assert [(found.siren, found.motif) for found in caduques] == [(LE_MANS, "Aucun BPF 2025 transmis")]
+    told = db.session.scalars(
+        select(OutboxMessage.subject).where(OutboxMessage.recipient == "contact@formaloire.example")
+    )
+    assert "Mon Activité Formation : votre déclaration d'activité est caduque" in list(told)
+
+
+def test_each_decision_on_a_declaration_is_e_mailed_to_the_organisation(
+    bpf: webtest.TestApp, log_in: LogIn, session: DbSession
+) -> None:
+    deposited = declarations.deposit(session, DECLARANT, NANTES, declaration_data(siret=siret_of(NANTES)), IN_TIME)
+    declarations.refuse(session, AGENT, deposited.id, None, "Convention absente", IN_TIME)
+    declarations.deposit(session, DECLARANT, NANTES, declaration_data(siret=siret_of(NANTES)), IN_TIME)
+    declarations.register(session, AGENT, deposited.id, None, IN_TIME)
+    mails = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [mail.subject for mail in mails] == [
+        "Mon Activité Formation : votre déclaration d'activité est refusée",
+        "Mon Activité Formation : votre déclaration d'activité est enregistrée",
+    ]
+    assert "Convention absente" in mails[0].body_text and "52440000001" in mails[1].body_text

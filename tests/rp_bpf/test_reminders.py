@@ -56,14 +56,15 @@ def test_each_reminder_goes_once_to_the_organisations_without_a_bpf(
     mail_server.clear()
     result = bpf_app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
     assert result.exit_code == 0, result.output
-    received = mail_server.to("contact@formaloire.example")
+    registered, *received = mail_server.to("contact@formaloire.example")
+    assert registered.subject == "Mon Activité Formation : votre déclaration d'activité est enregistrée"
     assert [mail.subject for mail in received] == [
         "Mon Activité Formation : votre bilan pédagogique et financier 2025 est à transmettre avant le 30/04/2026"
     ] * 2
     assert "dans 30 jours" in received[0].text and "dans 7 jours" in received[1].text
     assert "peut devenir caduque" in received[0].text and URL in received[0].text
     # The organisation that transmitted got its receipt's link instead, no reminder.
-    (receipt,) = mail_server.to("cabinet@demo.example")
+    _, receipt = mail_server.to("cabinet@demo.example")  # its registration, then its receipt
     assert (
         receipt.subject == "Mon Activité Formation : accusé de réception de votre bilan pédagogique et financier 2025"
     )

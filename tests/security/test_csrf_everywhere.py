@@ -1020,6 +1020,14 @@ BPF_CASES: dict[str, Case] = {
         ),
         login="control",
     ),
+    # The BPF 2023 of IDMV is a draft: after its campaign's deadline, IDMV's declaration is one without a BPF.
+    "control.caducity": Case(
+        lambda b, w: (
+            "/controle/caducite?exercice=2023",
+            bpf_form(b, "/controle/caducite?exercice=2023", "/controle/caducite", motif="Aucun BPF 2023")[1],
+        ),
+        login="control",
+    ),
     "control.campaign": Case(
         lambda b, w: bpf_form(b, "/controle/campagnes/2025", "/controle/campagnes/2025", deadline="2026-05-15"),
         login="control",

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_mail import BadHeaderError, Mail, Message
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
@@ -53,6 +53,26 @@ class OutboxMixin:
     # retries it (`flask --app idp outbox retry ID`).
     dead_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+def queue_mail(
+    session: DbSession, model: type[Any], name: str, recipient: str, public_url: str, **context: Any
+) -> dict[str, Any]:
+    """Render the three templates of e-mail `name` (mails/<name>/subject.txt, body.txt, body.html) and write its
+    outbox row in the caller's transaction: the e-mail exists if and only if the change that causes it is
+    committed. Returns the templates' context (the tests read it)."""
+    context.setdefault("public_url", public_url)
+    subject = render_template(f"mails/{name}/subject.txt", **context).strip()
+    session.add(
+        model(
+            recipient=recipient,
+            subject=subject,
+            body_text=render_template(f"mails/{name}/body.txt", **context),
+            body_html=render_template(f"mails/{name}/body.html", subject=subject, **context),
+        )
+    )
+    metrics.count_on_commit(session, "mail_queued")
+    return context
 
 
 def retry_delay(attempts: int) -> timedelta:

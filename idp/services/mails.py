@@ -7,7 +7,7 @@ causes it is committed.
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import current_app, render_template
+from flask import current_app
 
 from idp.models import (
     AccessRequest,
@@ -19,22 +19,11 @@ from idp.models import (
     Role,
 )
 from shared.db import DbSession
-from shared.metrics import count_on_commit
+from shared.outbox import queue_mail
 
 
 def _queue(session: DbSession, name: str, recipient: str, **context: Any) -> dict[str, Any]:
-    context.setdefault("public_url", current_app.config["PUBLIC_URL"])
-    subject = render_template(f"mails/{name}/subject.txt", **context).strip()
-    session.add(
-        OutboxMessage(
-            recipient=recipient,
-            subject=subject,
-            body_text=render_template(f"mails/{name}/body.txt", **context),
-            body_html=render_template(f"mails/{name}/body.html", subject=subject, **context),
-        )
-    )
-    count_on_commit(session, "mail_queued")
-    return context
+    return queue_mail(session, OutboxMessage, name, recipient, current_app.config["PUBLIC_URL"], **context)
 
 
 def link(path: str, token: str) -> str:

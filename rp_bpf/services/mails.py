@@ -5,25 +5,15 @@ committed; `flask --app rp_bpf outbox work` sends it."""
 from datetime import date
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app
 
 from rp_bpf.models import Bpf, Declaration, OutboxMessage
 from shared.db import DbSession
-from shared.metrics import count_on_commit
+from shared.outbox import queue_mail
 
 
 def _queue(db: DbSession, name: str, recipient: str, **context: Any) -> None:
-    context.setdefault("public_url", current_app.config["RP_PUBLIC_URL"])
-    subject = render_template(f"mails/{name}/subject.txt", **context).strip()
-    db.add(
-        OutboxMessage(
-            recipient=recipient,
-            subject=subject,
-            body_text=render_template(f"mails/{name}/body.txt", **context),
-            body_html=render_template(f"mails/{name}/body.html", subject=subject, **context),
-        )
-    )
-    count_on_commit(db, "mail_queued")
+    queue_mail(db, OutboxMessage, name, recipient, current_app.config["RP_PUBLIC_URL"], **context)
 
 
 def send_reminder(db: DbSession, declaration: Declaration, exercice: int, deadline: date, days: int) -> None:

@@ -231,6 +231,13 @@ def test_another_organisations_bpf_answers_404_to_every_page_and_action(
     ):
         answer = bpf.post(path, {**fields, "csrf_token": token["value"]}, expect_errors=True)
         assert answer.status_int == 404, path
+    imported = bpf.post(
+        f"/bilans/{draft_id}/import",
+        {"csrf_token": token["value"], "lock": "1"},
+        upload_files=[("fichier", "bpf.csv", b"c1;1;\r\n")],
+        expect_errors=True,
+    )
+    assert imported.status_int == 404
     fresh()
     draft = db.session.get(Bpf, draft_id)
     assert (draft.status, json.loads(draft.content)["c"]["c1"]) == (BpfStatus.BROUILLON, 0)

@@ -45,6 +45,11 @@ def _expired(habilitation: HabilitationClaim, now: datetime) -> bool:
     return ends is not None and ends <= now
 
 
+def _naive_utc(value: datetime | None) -> datetime | None:
+    """A claim's time (with its offset) as the databases store times."""
+    return value.astimezone(UTC).replace(tzinfo=None) if value else None
+
+
 def _scope(establishment: Establishment, now: datetime) -> Scope | None:
     user = current_user()
     assert user is not None
@@ -52,7 +57,9 @@ def _scope(establishment: Establishment, now: datetime) -> Scope | None:
     held = [h for h in establishment.habilitations if not (h.delegated and _expired(h, now))]
     roles = {h.role for h in held}
     delegation = next((h for h in held if h.delegated and h.role in DECLARANTS), None)
-    actor = Actor(user.sub, user.display_name, delegation.siret if delegation else None)
+    actor = Actor(user.sub, user.display_name)
+    if delegation is not None:
+        actor = Actor(user.sub, user.display_name, delegation.siret, _naive_utc(delegation.expires))
     signataire = f"{user.given_name} {user.family_name}".strip()
     if CONTROL in roles:
         regions = {h.region for h in held if h.role == CONTROL}

@@ -31,11 +31,14 @@ def init_app(app: Flask) -> None:
 @reminders_cli.command("send")
 @click.option("--every", type=float, help="Recommencer toutes les SECONDES secondes (sinon une seule fois).")
 def send_reminders(every: float | None) -> None:
-    """Écrire les rappels dus (30 et 7 jours avant la date limite), chacun une fois, avec leurs e-mails."""
+    """Écrire les rappels dus (30 et 7 jours avant la date limite) et les avis de délégation finissant avant elle,
+    chacun une fois, avec leurs e-mails."""
     while True:
         # Most organisations have nothing due: the batches loop until none is left today.
         while (sent := reminders.send_due(db.session, utcnow())) > 0:
             click.echo(f"{sent} rappel(s) écrit(s).")
+        while (sent := reminders.send_delegation_notices(db.session, utcnow())) > 0:
+            click.echo(f"{sent} avis de fin de délégation écrit(s).")
         db.session.remove()
         if every is None:
             return

@@ -70,6 +70,11 @@ class Bpf(db.Model):  # type: ignore[name-defined]
     late: Mapped[bool] = mapped_column(Boolean, default=False)  # « Hors délai »
     receipt_number: Mapped[str | None] = mapped_column(String(40), unique=True)
     snapshot_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The delegated third party who last worked on the draft and the end of its delegation, as its claims said then:
+    # a delegation ending before the deadline is pointed out to the organisation (services/delegations.py).
+    delegate_name: Mapped[str | None] = mapped_column(String(250))
+    delegate_siret: Mapped[str | None] = mapped_column(String(14))
+    delegation_ends_at: Mapped[datetime | None] = mapped_column(DateTime)
     lock: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": lock}

@@ -14,7 +14,7 @@ from rp_bpf.bpf.content import BpfContent, Figures, content_from_json
 from rp_bpf.bpf.problems import Problem
 from rp_bpf.bpf.snapshot import content_to_json
 from rp_bpf.models import Bpf, BpfStatus, Declaration, DeclarationStatus, JournalEvent
-from rp_bpf.services import campaigns
+from rp_bpf.services import campaigns, delegations
 from rp_bpf.services.errors import NotAllowed, NotFound, Stale
 from rp_bpf.services.journal import Actor, record
 from rp_bpf.services.transaction import transaction
@@ -99,6 +99,7 @@ def start(db: DbSession, actor: Actor, siren: str, exercice: int, now: datetime)
     bpf = Bpf(declaration_id=declaration.id, siren=siren, exercice=exercice, version=1, status=BpfStatus.BROUILLON)
     bpf.created_at = now
     _store(bpf, _first_content(declaration, exercice), now)
+    delegations.note_delegate(bpf, actor)
     db.add(bpf)
     db.flush()
     record(db, actor, JournalEvent.BPF_STARTED, siren, now, bpf.id)
@@ -124,6 +125,7 @@ def save(db: DbSession, actor: Actor, siren: str, bpf_id: int, lock: int, conten
     assert declaration is not None
     identification = {**content.identification, "nda": declaration.nda or ""}  # assigned, never typed
     _store(bpf, replace(content, exercice=bpf.exercice, identification=identification), now)
+    delegations.note_delegate(bpf, actor)
     return bpf
 
 
@@ -135,6 +137,7 @@ def import_figures(
     line is wrong); frames A, B and H are kept."""
     bpf = editable(db, siren, bpf_id, lock)
     _store(bpf, replace(content_of(bpf), figures=figures), now)
+    delegations.note_delegate(bpf, actor)
     record(db, actor, JournalEvent.BPF_IMPORTED, siren, now, bpf.id)
     return bpf
 

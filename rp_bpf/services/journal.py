@@ -12,6 +12,7 @@ class Actor:
     sub: str
     name: str
     third_party_siret: str | None = None  # a delegated déclarant's own firm
+    delegation_ends_at: datetime | None = None  # … and when its delegation ends (naive UTC), if it does
 
 
 def record(

@@ -16,9 +16,18 @@ def _queue(db: DbSession, name: str, recipient: str, **context: Any) -> None:
     queue_mail(db, OutboxMessage, name, recipient, current_app.config["RP_PUBLIC_URL"], **context)
 
 
-def send_reminder(db: DbSession, declaration: Declaration, exercice: int, deadline: date, days: int) -> None:
+def send_reminder(
+    db: DbSession, declaration: Declaration, exercice: int, deadline: date, days: int, ending: Bpf | None
+) -> None:
+    """30 and 7 days before the deadline; `ending`: the draft whose third party's delegation ends before it."""
     _queue(db, "bpf_reminder", declaration.courriel, declaration=declaration, exercice=exercice, deadline=deadline,
-           days=days)  # fmt: skip
+           days=days, ending=ending, portal_url=current_app.config["RP_PORTAL_URL"])  # fmt: skip
+
+
+def send_delegation_ending(db: DbSession, declaration: Declaration, bpf: Bpf, deadline: date) -> None:
+    """The third party preparing the BPF loses its delegation before the deadline: the gestionnaire may extend it."""
+    _queue(db, "bpf_delegation_ending", declaration.courriel, declaration=declaration, bpf=bpf, deadline=deadline,
+           portal_url=current_app.config["RP_PORTAL_URL"])  # fmt: skip
 
 
 def send_receipt(db: DbSession, declaration: Declaration, bpf: Bpf) -> None:

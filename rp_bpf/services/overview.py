@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rp_bpf.models import Bpf, BpfStatus, Declaration, DeclarationStatus
-from rp_bpf.services import bpfs, campaigns, declarations
+from rp_bpf.services import bpfs, campaigns, declarations, delegations
 from rp_bpf.services.campaigns import Settings
 from shared.db import DbSession
 
@@ -25,6 +25,7 @@ class Overview:
     campaign: Settings
     to_transmit: bool  # the campaign's BPF is due and not transmitted: the banner says by when
     past_deadline: bool  # … and the deadline has passed: it will be « Hors délai »
+    ending_delegation: Bpf | None  # the campaign's draft, when its third party's delegation ends before the deadline
 
 
 def overview(db: DbSession, siren: str, now: datetime) -> Overview:
@@ -36,7 +37,8 @@ def overview(db: DbSession, siren: str, now: datetime) -> Overview:
     rows = [_row(db, siren, exercice, newest.get(exercice), now) for exercice in exercices]
     due = next((row for row in rows if row.exercice == campaign.exercice), None)
     to_transmit = registered and due is not None and due.transmitted is None
-    return Overview(declaration, rows, campaign, to_transmit, campaign.is_late(now))
+    ending = delegations.ending_too_soon(due.bpf, campaign.deadline) if to_transmit and due else None
+    return Overview(declaration, rows, campaign, to_transmit, campaign.is_late(now), ending)
 
 
 def _row(db: DbSession, siren: str, exercice: int, bpf: Bpf | None, now: datetime) -> Row:

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from rp_bpf.access import current_scope, get_scope, require_declarant
 from rp_bpf.extensions import db
+from rp_bpf.services import delegations
 from rp_bpf.services.overview import overview
 from shared.clock import utcnow
 from shared.oidc_client.access import current_user
@@ -27,4 +28,8 @@ def index() -> str | Response:
 def _organisation() -> str:
     scope = get_scope()
     assert scope.siren is not None
-    return render_template("home/index.html", view=overview(db.session, scope.siren, utcnow()), scope=scope)
+    view = overview(db.session, scope.siren, utcnow())
+    # A third party whose own delegation ends before the deadline is told so, and whom to ask.
+    ends = scope.actor.delegation_ends_at
+    my_delegation_ends = ends if view.to_transmit and delegations.ends_before(ends, view.campaign.deadline) else None
+    return render_template("home/index.html", view=view, scope=scope, my_delegation_ends=my_delegation_ends)

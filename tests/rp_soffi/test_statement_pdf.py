@@ -1,17 +1,20 @@
 """The printable statement (soffi.md §7): what a reader finds in it — the body, the status badges, the last filing
 in Paris time, the figures in euros French style, the comments whole, the checksum of the filed snapshot (or why
-there is none) and « Page n / N » on every page —, read back from the PDF with pypdfium2."""
+there is none) and « Page n / N » on every page —, read back from the PDF with pypdfium2; and who may download
+it (the body's users, consultation included, and agents; another body's statement is not found)."""
 
 import dataclasses
 import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from rp_soffi.statement.pdf import Header, statement_pdf
 from rp_soffi.statement.workflow import Status
 from tests.rp_bpf.pdfs import page_count, pdf_text
-from tests.rp_soffi.factories import load
+from tests.rp_soffi.conftest import AGENT_SIRET, LogIn
+from tests.rp_soffi.factories import OTHER_SIRET, load, make_body, make_campaign, make_draft, make_filed
 
 DEMO = load()
 CHECKSUM = "0123456789abcdef" * 4
@@ -96,3 +99,43 @@ def test_long_comments_wrap_whole_and_run_over_numbered_pages() -> None:
 def test_the_usual_statement_holds_on_two_numbered_pages() -> None:
     text = pdf_text(statement_pdf(DEMO, FILED))
     assert "Page 1 / 2" in text and "Page 2 / 2" in text and "/ 3" not in text
+
+
+# --- the download -------------------------------------------------------------------------------------------------
+
+
+def test_a_consultation_user_downloads_the_filed_statement_from_its_page(
+    session, soffi, log_in: LogIn, attachments_folder: Path
+) -> None:
+    statement = make_filed(session, make_body(session), make_campaign(session), attachments_folder)
+    log_in("consultation")
+    answer = soffi.get(f"/etats/{statement.id}").click(description="^PDF$", href=r"export\.pdf")
+    assert answer.content_type == "application/pdf"
+    assert answer.headers["Content-Disposition"].startswith('attachment; filename="soffi-etat-2024-999722812.pdf"')
+    text = pdf_text(answer.body)
+    assert "Raison sociale ORGANISME 999722812 SIREN 999722812" in text
+    assert "Statut Déposé Dépôt Version 1 déposée le 20/05/2025 à 11h00 par Claire COLLECTE" in text  # 9h UTC, summer
+    assert statement.checksum is not None and f"déposée : {statement.checksum}" in text
+
+
+def test_a_draft_downloaded_by_its_collector_has_no_checksum(session, soffi, log_in: LogIn) -> None:
+    statement = make_draft(session, make_body(session), make_campaign(session))
+    log_in("organisme_collecteur")
+    text = pdf_text(soffi.get(f"/etats/{statement.id}/export.pdf").body)
+    assert "Statut Brouillon" in text and "Non déposé : cet état n'a pas de somme de contrôle." in text
+
+
+def test_another_bodys_statement_is_not_found(session, soffi, log_in: LogIn) -> None:
+    campaign = make_campaign(session)
+    make_draft(session, make_body(session), campaign)
+    other = make_draft(session, make_body(session, OTHER_SIRET), campaign)
+    log_in("gestionnaire")
+    soffi.get(f"/etats/{other.id}/export.pdf", status=404)
+
+
+def test_an_agent_downloads_any_bodys_statement(session, soffi, log_in: LogIn) -> None:
+    statement = make_draft(session, make_body(session, OTHER_SIRET), make_campaign(session))
+    log_in("agent_dgefp", AGENT_SIRET)
+    answer = soffi.get(f"/etats/{statement.id}/export.pdf")
+    assert answer.content_type == "application/pdf"
+    assert "Raison sociale ORGANISME 996201166" in pdf_text(answer.body)

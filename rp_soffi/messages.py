@@ -92,3 +92,25 @@ XLSX_UNCOMPRESSED = "Le classeur est anormalement volumineux une fois décompres
 XLSX_SHEET = "Le classeur doit contenir la feuille « {sheet} » du modèle."
 XLSX_CELL_TYPE = "La cellule {cell} doit contenir un nombre ou rester vide."
 XLSX_MISSING_LINE = "La ligne {code} « {label} » manque dans le fichier : gardez toutes les lignes du modèle."
+
+# The printable statement (design: soffi.md §7 asks for « status and checksum », not these sentences).
+PDF_AUTHOR = "SOFFi — Mes collectes formation"
+PDF_TITLE = "État statistique et financier {exercice}"
+PDF_FOOTER = "État statistique et financier {exercice} — {name} — SIREN {siren}"
+PDF_PAGE = "Page {number} / {total}"
+PDF_NAME = "Raison sociale"
+PDF_SIREN = "SIREN"
+PDF_BODY_TYPE = "Type d'organisme"
+PDF_CAMPAIGN = "Campagne"
+PDF_STATUS = "Statut"
+PDF_FILING = "Dépôt"
+PDF_FILED = "Version {number} déposée le {date} par {name}"
+PDF_NEVER_FILED = "Non déposé"
+PDF_COLUMNS = ("Code", "Libellé", "Montant", "Nombre", "Commentaire")
+PDF_CHECKSUM_TITLE = "Somme de contrôle"
+PDF_CHECKSUM = "Somme de contrôle SHA-256 de la version {number} déposée :"
+PDF_NOT_FILED = "Non déposé : cet état n'a pas de somme de contrôle."
+PDF_CHECKSUM_STALE = (
+    "En cours de modification : la somme de contrôle SHA-256 de la version {number} déposée ne garantit pas les "
+    "montants ci-dessus, qui ont pu changer depuis ce dépôt :"
+)

@@ -19,6 +19,7 @@ from shared.db import DbSession
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
+PDF = "application/pdf"
 
 
 def session() -> DbSession:

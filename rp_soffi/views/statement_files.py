@@ -1,5 +1,5 @@
-"""A statement's files (soffi.md §7): its CSV and XLSX exports (every role that sees it), the XLSX template to
-fill, and « Importer un fichier » from that template (or the CSV of §7) into the draft (whole file refused, each
+"""A statement's files (soffi.md §7): its CSV, XLSX and PDF exports (every role that sees it), the XLSX template
+to fill, and « Importer un fichier » from that template (or the CSV of §7) into the draft (whole file refused, each
 problem listed)."""
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -8,14 +8,16 @@ from werkzeug.wrappers import Response
 from rp_soffi import messages
 from rp_soffi.access import require_soffi_role
 from rp_soffi.forms.statements import ImportForm, version_of
+from rp_soffi.models import Statement
 from rp_soffi.services import statements
 from rp_soffi.services.errors import SoffiError
 from rp_soffi.statement import exports
 from rp_soffi.statement.attachments import extension
 from rp_soffi.statement.csv_import import ImportRejected, parse_statement_csv
+from rp_soffi.statement.pdf import Header, statement_pdf
 from rp_soffi.statement.workflow import COLLECTOR_ROLES
 from rp_soffi.statement.xlsx_import import MAX_BYTES, parse_statement_xlsx
-from rp_soffi.views.common import CSV, XLSX, actor, download, flash_refusal, now, session, visible_statement
+from rp_soffi.views.common import CSV, PDF, XLSX, actor, download, flash_refusal, now, session, visible_statement
 from rp_soffi.views.statement_page import render_statement
 
 bp = Blueprint("statement_files", __name__, url_prefix="/etats")
@@ -41,6 +43,26 @@ def export_xlsx(statement_id: int) -> Response:
     statement = visible_statement(statement_id)
     return download(
         exports.statement_xlsx(statements.data_of(statement), statement.body.name), _name(statement_id, ".xlsx"), XLSX
+    )
+
+
+@bp.get("/<int:statement_id>/export.pdf")
+@require_soffi_role()
+def export_pdf(statement_id: int) -> Response:
+    statement = visible_statement(statement_id)
+    return download(statement_pdf(statements.data_of(statement), _header(statement)), _name(statement_id, ".pdf"), PDF)
+
+
+def _header(statement: Statement) -> Header:
+    return Header(
+        name=statement.body.name,
+        campaign=statement.campaign.title,
+        status=statement.status,
+        late=statement.late,
+        filing_number=statement.filing_number,
+        filed_at=statement.filed_at,
+        filed_by=statement.filed_by_name,
+        checksum=statement.checksum,
     )
 
 

@@ -100,7 +100,16 @@ def load(organisations: int, seed: int) -> None:
         for table, rows in ((Declaration.__table__, declarations), (Bpf.__table__, bpfs)):
             for start in range(0, len(rows), 5000):
                 connection.execute(sa.insert(table), rows[start : start + 5000])
-        connection.execute(sa.text("ANALYZE"))
+    # What autovacuum does soon after a bulk load: the statistics, and the visibility map index-only scans need.
+    db.session.remove()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        # Right after the load a pass may leave the map empty (autovacuum's own analysis of the new rows holds
+        # their visibility back for a moment): again each second, ten at most.
+        for _ in range(10):
+            connection.execute(sa.text("VACUUM ANALYZE"))
+            if connection.execute(sa.text("SELECT relallvisible FROM pg_class WHERE relname = 'bpf'")).scalar():
+                break
+            time.sleep(1)
     say(f"loaded {len(declarations)} organisations, {len(bpfs)} BPF rows")
 
 

@@ -80,7 +80,15 @@ class Bpf(db.Model):  # type: ignore[name-defined]
     __mapper_args__ = {"version_id_col": lock}
     __table_args__ = (
         UniqueConstraint("siren", "exercice", "version"),
-        Index("ix_bpf_exercice_status", "exercice", "status"),
+        # The BPFs in force of an exercice, joined by SIREN to the declarations on the control pages: read from the
+        # index alone on PostgreSQL (the table's rows hold the snapshots).
+        Index(
+            "ix_bpf_in_force",
+            "exercice",
+            "status",
+            "siren",
+            postgresql_include=["id", "late", "no_activity", "version"],
+        ),
     )
 
 

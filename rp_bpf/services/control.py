@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from rp_bpf import messages
@@ -30,6 +30,8 @@ STATES = {
     "rectificatif": "Rectificatifs",
     "a_enregistrer": "Déclaration à enregistrer",
 }
+
+STATES_OF_THE_DECLARATION = (None, "", "a_enregistrer", "non_transmis")  # filters that need no join to count
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ def _in_force(exercice: int) -> Any:
     return aliased(Bpf, select(Bpf).where(Bpf.exercice == exercice, Bpf.status == BpfStatus.TRANSMIS).subquery())
 
 
+def _transmitted(exercice: int) -> Any:
+    """The organisation has a BPF in force: written as EXISTS, so that PostgreSQL reads « Non transmis » as an
+    anti-join (the outer join's `IS NULL` was estimated at one row and sorted whole)."""
+    return exists().where(Bpf.siren == Declaration.siren, Bpf.exercice == exercice, Bpf.status == BpfStatus.TRANSMIS)
+
+
 def _where(filters: Filters, bpf: Any) -> list[Any]:
     where: list[Any] = []
     if filters.region is not None:
@@ -73,7 +81,7 @@ def _where(filters: Filters, bpf: Any) -> list[Any]:
     registered = Declaration.status == DeclarationStatus.ENREGISTREE
     state = {
         "transmis": bpf.id.is_not(None),
-        "non_transmis": and_(registered, bpf.id.is_(None)),
+        "non_transmis": and_(registered, ~_transmitted(filters.exercice)),
         "hors_delai": bpf.late.is_(True),
         "sans_activite": bpf.no_activity.is_(True),
         "rectificatif": bpf.version > 1,
@@ -108,8 +116,12 @@ def counters(db: DbSession, exercice: int, region: str | None) -> Counters:
 
 
 def organisations(db: DbSession, filters: Filters, wanted_page: int | None) -> Page[Row]:
-    query, _ = _rows(filters)
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    query, bpf = _rows(filters)
+    if filters.state in STATES_OF_THE_DECLARATION:  # one BPF in force at most per SIREN: the join counts nothing
+        counted = select(func.count(Declaration.id)).where(*_where(filters, bpf))
+    else:
+        counted = select(func.count()).select_from(query.subquery())
+    total = db.scalar(counted) or 0
     number = page_number(total, wanted_page, PAGE_SIZE)
     ordered = query.order_by(Declaration.denomination, Declaration.id).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
     rows = [Row(found[0], found[1]) for found in db.execute(ordered)]

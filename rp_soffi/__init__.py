@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rp_soffi import cli, messages
     from rp_soffi.views import (
         admin,
+        admin_bodies,
         admin_campaigns,
         attachments,
         campaigns,
@@ -41,7 +42,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         statements,
     )
 
-    for module in (home, campaigns, statements, statement_files, attachments, instruction, admin, admin_campaigns):
+    blueprints = (home, campaigns, statements, statement_files, attachments, instruction)
+    for module in (*blueprints, admin, admin_campaigns, admin_bodies):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["messages"] = messages
     app.jinja_env.filters["euros"] = format_amount
@@ -56,6 +58,7 @@ MENU = (
     ("tableau", "Tableau de bord", "admin.index", True),
     ("etats", "États", "admin.statements", True),
     ("campagnes", "Campagnes", "admin_campaigns.index", True),
+    ("organismes", "Organismes collecteurs", "admin_bodies.index", True),
 )
 
 

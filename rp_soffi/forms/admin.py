@@ -48,7 +48,7 @@ class ListFilterForm(Form):
         campaign = _choice(self.campagne.data, campaigns)
         status = _choice(self.statut.data, {s.value for s in Status} | {NOT_STARTED})
         body_type = _choice(self.type.data, {t.value for t in BodyType})
-        page = _page(page_text)
+        page = page_param(page_text)
         ignored = (
             (bool(self.campagne.data) and campaign is None)
             or (bool(self.statut.data) and status is None)
@@ -66,7 +66,8 @@ class ListFilterForm(Form):
         return chosen, ignored
 
 
-def _page(text: str | None) -> int | None:
+def page_param(text: str | None) -> int | None:
+    """The `?page=` asked for: 1 when absent, None when it is not a page number (then ignored, with a message)."""
     if not text:
         return 1
     if text.isascii() and text.isdigit() and len(text) <= 7 and 1 <= int(text) <= MAX_PAGE:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from rp_soffi.config import ATTACHMENTS_FOLDER, SERVICE
-from rp_soffi.statement.amounts import format_amount
+from rp_soffi.statement.amounts import format_amount, format_variation
 from shared import relying_party
 
 
@@ -34,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         admin,
         admin_bodies,
         admin_campaigns,
+        admin_comparison,
         attachments,
         campaigns,
         home,
@@ -43,10 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     blueprints = (home, campaigns, statements, statement_files, attachments, instruction)
-    for module in (*blueprints, admin, admin_campaigns, admin_bodies):
+    for module in (*blueprints, admin, admin_campaigns, admin_bodies, admin_comparison):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["messages"] = messages
     app.jinja_env.filters["euros"] = format_amount
+    app.jinja_env.filters["variation"] = format_variation
     app.context_processor(_inject_soffi)
     cli.init_app(app)
     return app
@@ -59,6 +61,7 @@ MENU = (
     ("etats", "États", "admin.statements", True),
     ("campagnes", "Campagnes", "admin_campaigns.index", True),
     ("organismes", "Organismes collecteurs", "admin_bodies.index", True),
+    ("comparaison", "Comparaison", "admin_comparison.index", True),
 )
 
 

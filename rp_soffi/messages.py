@@ -100,6 +100,7 @@ BODY_REGISTERED = "L'organisme « {name} » a été ajouté au registre."
 BODY_CHANGED = "Les modifications de l'organisme ont été enregistrées."
 BODY_DEACTIVATED = "L'organisme « {name} » est désactivé : ses utilisateurs n'ont plus accès à SOFFi."
 BODY_REACTIVATED = "L'organisme « {name} » est réactivé : ses utilisateurs ont de nouveau accès à SOFFi."
+COMPARISON_NO_CAMPAIGN = "Aucune campagne n'existe encore."
 NO_ACCESS = "Aucun droit d'accès à SOFFi"
 CHOOSE_LINE = "Choisissez la ligne commentée."
 

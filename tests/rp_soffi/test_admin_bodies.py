@@ -259,7 +259,7 @@ def test_deactivating_twice_from_two_tabs_is_refused_the_second_time(session, so
     assert count(BodyEvent) == 1
 
 
-NEW_PAGES = ["/admin/organismes", "/admin/organismes/nouveau", "/admin/organismes/{id}"]
+NEW_PAGES = ["/admin/organismes", "/admin/organismes/nouveau", "/admin/organismes/{id}", "/admin/comparaison"]
 NEW_POSTS = [
     "/admin/organismes/nouveau",
     "/admin/organismes/{id}",
@@ -269,7 +269,7 @@ NEW_POSTS = [
 
 
 @pytest.mark.parametrize("role", ["organisme_collecteur", "consultation", "gestionnaire"])
-def test_only_agents_reach_the_register(session, soffi, log_in: LogIn, role: str) -> None:
+def test_only_agents_reach_the_register_and_the_comparison(session, soffi, log_in: LogIn, role: str) -> None:
     body = make_body(session)
     log_in(role, OPCO_SIRET)
     for url in NEW_PAGES:

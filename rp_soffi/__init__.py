@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from rp_soffi.config import ATTACHMENTS_FOLDER, SERVICE
-from rp_soffi.statement.amounts import format_amount
+from rp_soffi.statement.amounts import format_amount, format_variation
 from shared import relying_party
 
 
@@ -32,7 +32,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rp_soffi import cli, messages
     from rp_soffi.views import (
         admin,
+        admin_bodies,
         admin_campaigns,
+        admin_comparison,
         attachments,
         campaigns,
         home,
@@ -41,10 +43,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         statements,
     )
 
-    for module in (home, campaigns, statements, statement_files, attachments, instruction, admin, admin_campaigns):
+    blueprints = (home, campaigns, statements, statement_files, attachments, instruction)
+    for module in (*blueprints, admin, admin_campaigns, admin_bodies, admin_comparison):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["messages"] = messages
     app.jinja_env.filters["euros"] = format_amount
+    app.jinja_env.filters["variation"] = format_variation
     app.context_processor(_inject_soffi)
     cli.init_app(app)
     return app
@@ -56,6 +60,8 @@ MENU = (
     ("tableau", "Tableau de bord", "admin.index", True),
     ("etats", "États", "admin.statements", True),
     ("campagnes", "Campagnes", "admin_campaigns.index", True),
+    ("organismes", "Organismes collecteurs", "admin_bodies.index", True),
+    ("comparaison", "Comparaison", "admin_comparison.index", True),
 )
 
 

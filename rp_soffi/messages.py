@@ -55,8 +55,22 @@ UNKNOWN_LINE = "Cette ligne ne figure pas dans l'état de cet organisme."
 COMMENT_TOO_LONG = "Le commentaire dépasse {limit} caractères."
 ATTACHMENT_MISSING = "Le fichier de cette pièce jointe est introuvable ou altéré : contactez l'assistance."
 NOT_FOUND = "Cet élément n'existe pas ou plus."
-BODY_INVALID = "Saisissez le SIRET du siège (14 chiffres) et la raison sociale (200 caractères au plus)."
 BODY_EXISTS = "Cet organisme figure déjà au registre des organismes collecteurs."
+BODY_SIRET_REQUIRED = "Saisissez le SIRET du siège (14 chiffres)."
+BODY_NAME_REQUIRED = "Saisissez la raison sociale."
+BODY_TYPE_REQUIRED = "Choisissez le type d'organisme."
+BODY_BRANCHES = "Saisissez un nombre entier positif ou nul, ou laissez le champ vide."
+BODY_REGION = "La région doit être un code INSEE de 2 ou 3 chiffres."
+TOO_LONG = "Ce texte est trop long ({limit} caractères au maximum)."
+BODY_TYPE_LOCKED = (
+    "Le type d'organisme ne peut plus être changé : cet organisme a déposé un état, dont les lignes dépendent du type."
+)
+BODY_STALE = (
+    "Cet organisme a été modifié depuis que vous avez ouvert la page : vos changements n'ont pas été enregistrés. "
+    "Rechargez la page pour voir la dernière version."
+)
+BODY_ALREADY_ACTIVE = "Cet organisme est déjà actif."
+BODY_ALREADY_INACTIVE = "Cet organisme est déjà désactivé."
 
 # Pages (design: soffi.md §5 names the screens, not these sentences).
 SAVED = "L'état a été enregistré."
@@ -82,6 +96,11 @@ CAMPAIGN_CLOSED_DONE = "La campagne {exercice} est close."
 DEADLINE_SET = "La date limite de dépôt de la campagne {exercice} est le {date}."
 DATE_FORMAT = "Saisissez une date au format JJ/MM/AAAA."
 FILTER_INVALID = "Ce filtre n'est pas valide : il a été ignoré."
+BODY_REGISTERED = "L'organisme « {name} » a été ajouté au registre."
+BODY_CHANGED = "Les modifications de l'organisme ont été enregistrées."
+BODY_DEACTIVATED = "L'organisme « {name} » est désactivé : ses utilisateurs n'ont plus accès à SOFFi."
+BODY_REACTIVATED = "L'organisme « {name} » est réactivé : ses utilisateurs ont de nouveau accès à SOFFi."
+COMPARISON_NO_CAMPAIGN = "Aucune campagne n'existe encore."
 NO_ACCESS = "Aucun droit d'accès à SOFFi"
 CHOOSE_LINE = "Choisissez la ligne commentée."
 

@@ -2,6 +2,7 @@
 parameter is parsed and bounded here, before any query: an id the database can hold, a member of an enum, a page
 between 1 and a million; anything else is shown as ignored, never a 500."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_wtf import FlaskForm
@@ -10,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from rp_soffi import messages
 from rp_soffi.models import Campaign
+from rp_soffi.services.comparison import COMPARABLE, DEFAULT_LINE
 from rp_soffi.services.dashboard import ListFilters
 from rp_soffi.statement.catalogue import BODY_TYPE_LABELS, BodyType
 from rp_soffi.statement.workflow import STATUS_LABELS, Status
@@ -48,7 +50,7 @@ class ListFilterForm(Form):
         campaign = _choice(self.campagne.data, campaigns)
         status = _choice(self.statut.data, {s.value for s in Status} | {NOT_STARTED})
         body_type = _choice(self.type.data, {t.value for t in BodyType})
-        page = _page(page_text)
+        page = page_param(page_text)
         ignored = (
             (bool(self.campagne.data) and campaign is None)
             or (bool(self.statut.data) and status is None)
@@ -66,12 +68,48 @@ class ListFilterForm(Form):
         return chosen, ignored
 
 
-def _page(text: str | None) -> int | None:
+def page_param(text: str | None) -> int | None:
+    """The `?page=` asked for: 1 when absent, None when it is not a page number (then ignored, with a message)."""
     if not text:
         return 1
     if text.isascii() and text.isdigit() and len(text) <= 7 and 1 <= int(text) <= MAX_PAGE:
         return int(text)
     return None
+
+
+@dataclass(frozen=True)
+class ComparisonChoice:
+    code: str
+    campaign: Campaign | None
+    page: int
+
+
+class ComparisonForm(Form):
+    """« Comparaison » (soffi.md §5.7): a line among the catalogue's lines with an amount, and a campaign."""
+
+    ligne = SelectField(
+        "Ligne comparée",
+        choices=[SelectChoice(line.code, f"{line.code} — {line.label}") for line in COMPARABLE],
+        validate_choice=False,
+    )
+    campagne = SelectField("Exercice", validate_choice=False)
+
+    def with_campaigns(self, campaigns: list[Campaign]) -> "ComparisonForm":
+        self.campagne.choices = [SelectChoice(str(c.id), f"{c.exercice}") for c in campaigns]
+        return self
+
+    def choice(self, page_text: str | None, campaigns: list[Campaign]) -> tuple[ComparisonChoice, bool]:
+        """The line, campaign and page to show (the « Total des ressources » of the latest campaign when absent),
+        and whether some parameter was ignored."""
+        code = _choice(self.ligne.data, {line.code for line in COMPARABLE})
+        by_id = {str(c.id): c for c in campaigns}
+        campaign = by_id.get(self.campagne.data or "")
+        page = page_param(page_text)
+        ignored = (bool(self.ligne.data) and code is None) or (bool(self.campagne.data) and campaign is None)
+        self.ligne.data = code or DEFAULT_LINE
+        chosen = campaign or (campaigns[0] if campaigns else None)
+        self.campagne.data = str(chosen.id) if chosen else ""
+        return ComparisonChoice(self.ligne.data, chosen, page or 1), ignored or page is None
 
 
 def campaign_choice(text: str | None, campaigns: list[Campaign]) -> Campaign | None:

@@ -1,9 +1,11 @@
 """« Organisme collecteur » (soffi.md §3): the register DGEFP agents keep, one body per SIREN (a legal entity: its
-establishments, an OPCO's regional delegations, share one statement)."""
+establishments, an OPCO's regional delegations, share one statement), and the journal of what agents did to it."""
 
+import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Enum, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rp_soffi.extensions import db
@@ -22,3 +24,40 @@ class CollectingBody(db.Model):  # type: ignore[name-defined]
     branches_count: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Optimistic locking: an agent's « Modifier » built from an older page is refused, not silently merged.
+    lock: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": lock}
+
+
+class BodyEventType(enum.StrEnum):
+    REGISTERED = "body:registered"
+    CHANGED = "body:changed"
+    DEACTIVATED = "body:deactivated"
+    REACTIVATED = "body:reactivated"
+
+    @property
+    def label(self) -> str:
+        return BODY_EVENT_LABELS[self]
+
+
+BODY_EVENT_LABELS = {
+    BodyEventType.REGISTERED: "Ajout au registre",
+    BodyEventType.CHANGED: "Modification",
+    BodyEventType.DEACTIVATED: "Désactivation",
+    BodyEventType.REACTIVATED: "Réactivation",
+}
+
+
+class BodyEvent(db.Model):  # type: ignore[name-defined]
+    """What an agent did to the register (soffi.md §9: every agent action is audited), appended and never changed:
+    who, when, which body, and for a change each field's old and new value."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("collecting_body.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_sub: Mapped[str] = mapped_column(String(255))
+    actor_name: Mapped[str] = mapped_column(String(250))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    event: Mapped[BodyEventType] = mapped_column(Enum(BodyEventType, native_enum=False, length=32))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"name": ["OLD", "NEW"], …}

@@ -1,6 +1,7 @@
 """Amounts as people type them (« 1 234,56 ») to integer cents and back: money never goes through a float."""
 
 import re
+from decimal import Decimal
 
 # Up to 13 digits of euros: any amount fits a BIGINT of cents, and a pasted page of digits is refused early.
 _AMOUNT = re.compile(r"(-?)(\d{1,13})(?:[,.](\d{1,2}))?")
@@ -45,3 +46,13 @@ def format_amount(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     euros, rest = divmod(abs(cents), 100)
     return f"{sign}{euros:,}".replace(",", "\u202f") + f",{rest:02d}"
+
+
+def format_variation(percent: Decimal | None) -> str:
+    """« +12,5 % », « -3,0 % », « 0,0 % » (narrow no-break spaces, as French typography writes them); « — » when
+    there is nothing to compare with."""
+    if percent is None:
+        return "—"
+    sign = "+" if percent > 0 else "-" if percent < 0 else ""
+    whole, _, decimals = f"{abs(percent):.1f}".partition(".")
+    return f"{sign}{int(whole):,}".replace(",", "\u202f") + f",{decimals}\u202f%"

@@ -97,22 +97,23 @@ def test_an_agent_registers_a_body_by_its_head_office_once(session: DbSession) -
 
 
 @pytest.mark.parametrize(
-    ("siret", "name", "region", "branches"),
+    ("siret", "name", "region", "branches", "field"),
     [
-        ("99972281200017", "OPCO", None, None),  # wrong key
-        ("9" * 5000, "OPCO", None, None),
-        ("99972281200016", " ", None, None),
-        ("99972281200016", "O" * 201, None, None),
-        ("99972281200016", "OPCO", "Île-de-France", None),
-        ("99972281200016", "OPCO", None, -1),
-        ("99972281200016", "OPCO", None, 2**31),
+        ("99972281200017", "OPCO", None, None, "siret_siege"),  # wrong key
+        ("9" * 5000, "OPCO", None, None, "siret_siege"),
+        ("99972281200016", " ", None, None, "name"),
+        ("99972281200016", "O" * 201, None, None, "name"),
+        ("99972281200016", "OPCO", "Île-de-France", None, "region"),
+        ("99972281200016", "OPCO", None, -1, "branches_count"),
+        ("99972281200016", "OPCO", None, 2**31, "branches_count"),
     ],
 )
 def test_a_body_is_bounded_before_it_reaches_the_database(
-    session: DbSession, siret: str, name: str, region: str | None, branches: int | None
+    session: DbSession, siret: str, name: str, region: str | None, branches: int | None, field: str
 ) -> None:
-    with pytest.raises(NotAllowed, match="SIRET du siège"):
+    with pytest.raises(NotAllowed) as refused:
         bodies.register_body(session, AGENT, siret, name, BodyType.OPCO, region, branches)
+    assert refused.value.field == field
     assert session.scalar(select(func.count()).select_from(CollectingBody)) == 0
 
 

@@ -1109,7 +1109,7 @@ def test_the_csrf_exemptions_are_exactly_the_oauth_ones() -> None:
 def soffi_world(folder: str) -> dict[str, int]:
     """The OPCO's draft of 2024 ready to be filed (figures, certified accounts), its statement of 2022 filed, the
     campaign 2023 open and not started, 2021 in preparation; another OPCO's statement filed, a third's in
-    instruction, a fourth's validated (for the agents)."""
+    instruction, a fourth's validated (for the agents); a fifth body deactivated from the register."""
     from pathlib import Path
 
     from rp_soffi.extensions import db
@@ -1127,7 +1127,12 @@ def soffi_world(folder: str) -> dict[str, int]:
     third = f.make_in_instruction(db.session, f.make_body(db.session, SOFFI_THIRD), current, Path(folder))
     validated = f.make_in_instruction(db.session, f.make_body(db.session, SOFFI_FOURTH), current, Path(folder))
     instruction.validate(db.session, f.AGENT, validated.id, f.BEFORE_DUE)
+    inactive = f.make_body(db.session, SOFFI_INACTIVE)
+    inactive.active = False
+    db.session.commit()
     return {
+        "body": body.id,
+        "inactive": inactive.id,
         "validated": validated.id,
         "draft": draft.id,
         "attachment": draft.attachments[0].id,
@@ -1143,6 +1148,8 @@ def soffi_world(folder: str) -> dict[str, int]:
 SOFFI_THIRD = "99104575800018"  # TRANSITIONS PRO DEMO (registered here as an OPCO: the demo figures are an OPCO's)
 SOFFI_FOURTH = "99791566500019"  # FORMA'LOIRE (registered here as an OPCO: a fourth body, its statement validated)
 SOFFI_AGENT = "99000000100017"
+SOFFI_INACTIVE = "99955500600017"  # a body deactivated from the register (to be reactivated)
+SOFFI_NEW = "99955501400011"  # not in the register yet
 
 
 def soffi_form(b: webtest.TestApp, page_url: str, path: str, **values: Any) -> tuple[str, Fields]:
@@ -1202,6 +1209,31 @@ SOFFI_CASES: dict[str, Case] = {
     ),
     "admin_campaigns.close": Case(
         lambda b, w: soffi_form(b, "/admin/campagnes", f"/admin/campagnes/{w['current']}/clore"), login="agent"
+    ),
+    "admin_bodies.new": Case(
+        lambda b, w: soffi_form(
+            b,
+            "/admin/organismes/nouveau",
+            "/admin/organismes/nouveau",
+            siret_siege=SOFFI_NEW,
+            name="TRANSITIONS PRO DEMO LOIRE",
+            body_type="TRANSITIONS_PRO",
+        ),
+        login="agent",
+    ),
+    "admin_bodies.show": Case(
+        lambda b, w: soffi_form(b, f"/admin/organismes/{w['body']}", f"/admin/organismes/{w['body']}", name="OPCO EP"),
+        login="agent",
+    ),
+    "admin_bodies.deactivate": Case(
+        lambda b, w: soffi_form(b, f"/admin/organismes/{w['body']}", f"/admin/organismes/{w['body']}/desactiver"),
+        login="agent",
+    ),
+    "admin_bodies.reactivate": Case(
+        lambda b, w: soffi_form(
+            b, f"/admin/organismes/{w['inactive']}", f"/admin/organismes/{w['inactive']}/reactiver"
+        ),
+        login="agent",
     ),
     "admin_campaigns.deadline": Case(
         lambda b, w: soffi_form(

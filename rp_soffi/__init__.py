@@ -10,14 +10,30 @@ from flask import Flask
 
 from rp_soffi.config import ATTACHMENTS_FOLDER, SERVICE
 from rp_soffi.statement.amounts import format_amount, format_variation
+from shared import mail as relay
 from shared import relying_party
+from shared.config import UnsafeConfiguration
+
+DEMO_DGEFP_MAILBOX = "soffi@dgefp-demo.example"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from rp_soffi.extensions import db, migrate
+    from rp_soffi.access import remember_user
+    from rp_soffi.extensions import db, mail, migrate
+    from rp_soffi.services.mails import DGEFP_MAILBOX
 
-    # The sessions ended by Mes démarches (back-channel logout) are kept in SOFFi's own database.
-    app = relying_party.create_relying_party(__name__, SERVICE, config, engine=lambda: db.engine)
+    # The sessions ended by Mes démarches (back-channel logout) are kept in SOFFi's own database; each login tells
+    # which bodies the person files for (the recipients of their statements' e-mails).
+    app = relying_party.create_relying_party(
+        __name__, SERVICE, config, engine=lambda: db.engine, on_login=remember_user
+    )
+    for key, value in relay.settings().items():  # the statements' e-mails (an explicit config wins)
+        app.config.setdefault(key, value)
+    relay.check(app.config)
+    # Where a statement filed is announced (soffi.md §4); the demo's fictional DGEFP address unless set.
+    app.config.setdefault(DGEFP_MAILBOX, os.environ.get(DGEFP_MAILBOX) or DEMO_DGEFP_MAILBOX)
+    if app.config.get("ENV_PRODUCTION") and app.config[DGEFP_MAILBOX] == DEMO_DGEFP_MAILBOX:
+        raise UnsafeConfiguration(f"{DGEFP_MAILBOX}: the DGEFP's address for the statements filed is not set.")
     Path(app.instance_path).mkdir(exist_ok=True)
     # Attachments are files, outside the database (SOFFI_ATTACHMENTS_FOLDER; default under instance/).
     app.config.setdefault(
@@ -27,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from rp_soffi import models  # noqa: F401  (its tables in the metadata Flask-Migrate compares)
 
     db.init_app(app)
+    mail.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
 
     from rp_soffi import cli, messages

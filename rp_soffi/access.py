@@ -14,10 +14,12 @@ from typing import Any, TypeVar, cast
 
 from flask import abort, g
 
+from rp_soffi.extensions import db
+from rp_soffi.services import recipients
 from rp_soffi.services.actor import Actor
-from rp_soffi.statement.workflow import Role
+from rp_soffi.statement.workflow import COLLECTOR_ROLES, Role
 from shared.clock import utcnow
-from shared.oidc_client.access import current_user, login_required
+from shared.oidc_client.access import User, current_user, login_required
 from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.establishments import current_establishment
 from shared.oidc_client.roles import forbidden
@@ -80,6 +82,28 @@ def _expired(habilitation: HabilitationClaim, now: datetime) -> bool:
     if expires.tzinfo is None:
         expires = expires.replace(tzinfo=UTC)
     return expires <= now.replace(tzinfo=UTC)
+
+
+def remember_user(user: User) -> None:
+    """At each login (the relying party's `on_login`): the bodies this person may file for, so that the e-mails of
+    their statements reach them (services/recipients.py)."""
+    now = utcnow()
+    memberships = [
+        recipients.Membership(
+            (habilitation.on_behalf_of_siret or habilitation.siret)[:9], habilitation.role, _end(habilitation)
+        )
+        for habilitation in user.habilitations
+        if habilitation.service == SERVICE and habilitation.role in COLLECTOR_ROLES and not _expired(habilitation, now)
+    ]
+    recipients.remember(db.session, user.sub, user.email, user.display_name, memberships, now)
+
+
+def _end(habilitation: HabilitationClaim) -> datetime | None:
+    """A readable `expires_at` (`_expired` refused the others) as stored times are: naive UTC."""
+    expires = habilitation.expires
+    if expires is None or expires.tzinfo is None:
+        return expires
+    return expires.astimezone(UTC).replace(tzinfo=None)
 
 
 def current_scope() -> Scope | None:

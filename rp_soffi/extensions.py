@@ -1,6 +1,7 @@
 """SOFFi's extensions, created once and bound to the app in create_app(): its own database, apart from the
 identity provider's."""
 
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -20,3 +21,4 @@ ended_sessions.add_to(Base.metadata)
 
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+mail = Mail()  # the SMTP relay: shared/mail.py opens its connections, the outbox worker sends

@@ -37,14 +37,23 @@ IDP = (*COMMON, "DATABASE_URL", "RATELIMIT_STORAGE_URI", "IDP_PUBLIC_URL")
 WEB = ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR")
 
 
+# What a service reads beyond what every service does: SOFFi announces each statement filed to the DGEFP's mailbox.
+SERVICE_EXTRAS = {"soffi": ("SOFFI_DGEFP_MAILBOX",)}
+
+
+def client_env(code: str) -> tuple[str, ...]:
+    """How a service is registered at the provider: its address and its secret."""
+    return (f"{code.upper()}_PUBLIC_URL", f"{code.upper()}_CLIENT_SECRET")
+
+
 def service_env(code: str) -> tuple[str, ...]:
     """What a service needs (shared/relying_party.py); in production it refuses to start without its secret."""
-    prefix = code.upper()
-    return (*COMMON, f"{prefix}_DATABASE_URL", "IDP_PUBLIC_URL", f"{prefix}_PUBLIC_URL", f"{prefix}_CLIENT_SECRET")
+    database = f"{code.upper()}_DATABASE_URL"
+    return (*COMMON, database, "IDP_PUBLIC_URL", *client_env(code), *SERVICE_EXTRAS.get(code, ()))
 
 
 # `flask --app idp demo load` registers the services' clients with their addresses and secrets.
-DEMO_CLIENTS = tuple(name for code in ("soffi", "sofi", "bpf") for name in service_env(code)[3:])
+DEMO_CLIENTS = ("IDP_PUBLIC_URL", *(name for code in ("soffi", "sofi", "bpf") for name in client_env(code)))
 
 # What scripts/run exports to everything it starts on this machine (compose sets each container's own).
 LOCAL_ENV = {"FLASK_APP": "idp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "1025"}
@@ -122,9 +131,12 @@ PROCESSES = (
     Process("access-requests-follow-up", "flask --app idp access-requests follow-up --every 3600", IDP),
     # Reminders before a habilitation ends, and the services' sessions closed once it has: each minute.
     Process("habilitations-remind", "flask --app idp habilitations remind --every 60", IDP),
-    # Mon Activité Formation's e-mails (its reminders), and the reminders before the BPF deadline: hourly.
+    # Mon Activité Formation's e-mails (reminders, receipts, decisions), and the reminders before the BPF deadline:
+    # hourly.
     Process("bpf-outbox-worker", "flask --app rp_bpf outbox work --interval 5", (*service_env("bpf"), *MAIL)),
     Process("bpf-reminders", "flask --app rp_bpf reminders send --every 3600", service_env("bpf")),
+    # SOFFi's e-mails: a statement filed (to the DGEFP), validated or to correct (to the body's users).
+    Process("soffi-outbox-worker", "flask --app rp_soffi outbox work --interval 5", (*service_env("soffi"), *MAIL)),
     # Behind nginx in compose (PROXY_HOPS=1: the client's address is the one nginx appends).
     Process("idp", gunicorn("idp", 5000), (*IDP, *WEB, "PROXY_HOPS"), port=5000, instances=2),
     Process("soffi", gunicorn("rp_soffi", 5001), (*service_env("soffi"), *WEB), port=5001),

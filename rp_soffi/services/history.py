@@ -1,12 +1,13 @@
 """Every move of a statement goes through `statement/workflow.py` (who may, from which state, in which campaign)
-and leaves a row of « Historique »: `check` asks the workflow, `record` moves the statement and writes the event.
-Helpers of the statement services: they only flush."""
+and leaves a row of « Historique »: `check` asks the workflow, `record` moves the statement, writes the event and
+queues the e-mail the move calls for. Helpers of the statement services: they only flush."""
 
 from datetime import datetime
 
 from sqlalchemy import select
 
 from rp_soffi.models import Statement, StatementEvent
+from rp_soffi.services import mails
 from rp_soffi.services.actor import Actor
 from rp_soffi.services.errors import NotAllowed
 from rp_soffi.statement.workflow import Action, CampaignStatus, Status, Transition, TransitionRefused, transition_for
@@ -26,7 +27,8 @@ def check(
 def record(
     db: DbSession, statement: Statement, actor: Actor, transition: Transition, now: datetime, comment: str = ""
 ) -> StatementEvent:
-    """Move the statement to the transition's target and append the event saying who, when, from and to."""
+    """Move the statement to the transition's target, append the event saying who, when, from and to, and queue
+    the e-mail it calls for."""
     event = StatementEvent(
         statement_id=statement.id,
         at=now,
@@ -42,6 +44,7 @@ def record(
     statement.updated_at = now
     db.add(event)
     db.flush()
+    mails.notify(db, statement, transition, comment, now)
     return event
 
 

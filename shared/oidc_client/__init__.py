@@ -27,6 +27,9 @@ DEFAULT_SESSION_LIFETIME = timedelta(hours=12)
 class RelyingParty:
     service_code: str  # the `service` of the habilitations this app acts on
     roles: Mapping[str, str] = field(default_factory=dict)  # role code → the guides' label
+    # Called with the user once a login completes: a service that must reach its users later (SOFFi's e-mails)
+    # keeps their address; the others keep nothing.
+    on_login: Callable[[Any], None] | None = None
 
     def role_label(self, code: str) -> str:
         return self.roles.get(code, code)
@@ -38,16 +41,17 @@ def init_rp(
     service_code: str,
     roles: Mapping[str, str] | None = None,
     engine: Callable[[], Engine] | None = None,
+    on_login: Callable[[Any], None] | None = None,
 ) -> None:
     """Wire OpenID Connect sign-in and logout into a relying-party app. `engine`: the app's own database, where its
-    migrations created the tables of `ended_sessions`."""
+    migrations created the tables of `ended_sessions`; `on_login`: called with the user at each login."""
     # Imported by the factory (the conventions' rule for blueprints): the identity provider imports claims.py and
     # access.py from this package and must not load the relying party's views and their establishment store.
     from shared.oidc_client import access, establishments, views
 
     check_rp_settings(app.config)
     app.config.setdefault("RP_SESSION_LIFETIME", DEFAULT_SESSION_LIFETIME)
-    app.extensions["oidc_rp"] = RelyingParty(service_code, dict(roles or {}))
+    app.extensions["oidc_rp"] = RelyingParty(service_code, dict(roles or {}), on_login)
     flow.init_app(app)
     ended_sessions.init_app(app, engine)
     app.register_blueprint(views.bp)

@@ -40,8 +40,11 @@ def callback() -> Any:
     except flow.LoginFailed as failure:
         return failure_page(failure)
     siret_hint = establishments.take_hint()  # before log_in clears the session
-    user = access.log_in(login.claims, login.id_token, current_app.extensions["oidc_rp"].service_code)
+    relying_party = current_app.extensions["oidc_rp"]
+    user = access.log_in(login.claims, login.id_token, relying_party.service_code)
     establishments.choose_at_login(user, siret_hint)
+    if relying_party.on_login is not None:
+        relying_party.on_login(user)
     return redirect(login.next_url or "/")
 
 

@@ -8,6 +8,7 @@ import httpx
 import jwt
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 import rp_soffi
 from idp.models import Account
@@ -83,12 +84,25 @@ def test_habilitations_are_read_again_at_every_login(
     from idp.extensions import db
     from tests.integration.sso import grant
 
-    _, soffi_url = soffi
+    app, soffi_url = soffi
     assert "Gestionnaire" not in page_text(sign_in(http, soffi_url, account.email))
+    assert soffi_recipients(app) == [(OPCO_SIRET[:9], account.email)]  # consultation: never e-mailed
     grant(account, "soffi", "gestionnaire", "Gestionnaire", SIRET)
     db.session.commit()
     again = http.get(soffi_url + "/connexion")  # single sign-on: no password asked
     assert str(again.url) == f"{soffi_url}/" and "Gestionnaire" in page_text(again)
+    assert soffi_recipients(app) == sorted([(OPCO_SIRET[:9], account.email), (SIRET[:9], account.email)])
+
+
+def soffi_recipients(app: Flask) -> list[tuple[str, str]]:
+    """Whom SOFFi would e-mail about each body's statement: what the callback recorded at the login."""
+    from rp_soffi.extensions import db as soffi_db
+    from rp_soffi.models import BodyUser
+
+    with app.app_context():
+        rows = soffi_db.session.execute(select(BodyUser.siren, BodyUser.email).order_by(BodyUser.siren)).all()
+        soffi_db.session.remove()
+    return [tuple(row) for row in rows]
 
 
 def test_login_required_sends_to_the_idp_and_back_to_the_page(

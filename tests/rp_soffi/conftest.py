@@ -23,9 +23,11 @@ from tests.idp.conftest import FreshContext
 from tests.rp_soffi.factories import OPCO_SIRET
 
 
-def soffi_config(url: str, folder: Path | None = None) -> dict[str, object]:
+def soffi_config(url: str, folder: Path | None = None, smtp_port: int = 9) -> dict[str, object]:
     config: dict[str, object] = {
         "TESTING": True,
+        "MAIL_SERVER": "127.0.0.1",  # the suite's SMTP server (aiosmtpd), for the statements' e-mails
+        "MAIL_PORT": smtp_port,
         "PROPAGATE_UNEXPECTED_ERRORS": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": url,

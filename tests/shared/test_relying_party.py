@@ -103,6 +103,9 @@ def test_production_refuses_the_development_client_secret(monkeypatch: pytest.Mo
     with pytest.raises(UnsafeConfiguration, match="client secret"):
         rp_soffi.create_app()
     monkeypatch.setenv("SOFFI_CLIENT_SECRET", "a-real-client-secret")
+    with pytest.raises(UnsafeConfiguration, match="SOFFI_DGEFP_MAILBOX"):  # the demo's address would get the filings
+        rp_soffi.create_app()
+    monkeypatch.setenv("SOFFI_DGEFP_MAILBOX", "soffi@dgefp.example")
     assert rp_soffi.create_app().config["RP_CLIENT_ID"] == "soffi"
     monkeypatch.setenv("SOFFI_PUBLIC_URL", "http://soffi.example")
     with pytest.raises(UnsafeConfiguration, match="RP_PUBLIC_URL"):

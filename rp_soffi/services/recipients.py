@@ -1,0 +1,53 @@
+"""Who SOFFi's e-mails go to (soffi.md §4): a body's « Organisme Collecteur » and « Gestionnaire » users, as their
+last login told — the service knows a person only once they have logged in, and each login replaces what it knew of
+them (a habilitation withdrawn since is forgotten at their next login, an ended one is skipped by its date)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+
+from rp_soffi.models import BodyUser
+from rp_soffi.services.transaction import transaction
+from shared.db import DbSession
+
+MAX_RECIPIENTS = 100  # a body's filers are a handful; past this many, the most recently seen
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One body a person may file for: its SIREN, the role, and when that habilitation ends (naive UTC)."""
+
+    siren: str
+    role: str
+    expires_at: datetime | None
+
+
+@transaction
+def remember(db: DbSession, sub: str, email: str, name: str, memberships: Iterable[Membership], now: datetime) -> None:
+    """At each login: the person's rows replaced by the bodies they may file for now."""
+    db.execute(delete(BodyUser).where(BodyUser.sub == sub))
+    for membership in {membership.siren: membership for membership in memberships}.values():
+        db.add(
+            BodyUser(
+                sub=sub,
+                siren=membership.siren,
+                email=email[:320],
+                name=name[:250],
+                role=membership.role,
+                expires_at=membership.expires_at,
+                seen_at=now,
+            )
+        )
+
+
+def addresses(db: DbSession, siren: str, now: datetime) -> list[str]:
+    """The body's users' addresses whose habilitation still runs, each once."""
+    query = (
+        select(BodyUser.email)
+        .where(BodyUser.siren == siren, or_(BodyUser.expires_at.is_(None), BodyUser.expires_at > now))
+        .order_by(BodyUser.seen_at.desc(), BodyUser.sub)
+        .limit(MAX_RECIPIENTS)
+    )
+    return list(dict.fromkeys(db.scalars(query)))

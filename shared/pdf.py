@@ -42,7 +42,7 @@ def _showable(char: str) -> str:
         char.encode(_ENCODING)
         return char
     except UnicodeEncodeError:
-        # a letter from another Latin script (ő, ł) loses its accent rather than becoming a box
+        # a letter from another Latin script (ő, ń) loses its accent rather than becoming a box; ł has none to lose
         base = "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
         try:
             return base.encode(_ENCODING).decode(_ENCODING) or "?"

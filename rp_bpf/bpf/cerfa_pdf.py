@@ -13,14 +13,14 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from rp_bpf import messages
-from rp_bpf.bpf import pdf
 from rp_bpf.bpf.content import BpfContent, Figures
 from rp_bpf.bpf.lines import LINES, PAIR_KINDS, Kind, Line
+from rp_bpf.bpf.pdf import FIGURE, FIGURE_BOLD, TITLE, euros, french_date, render
+from shared import pdf
 
 _CODE_WIDTH = 17 * mm
 _FIGURE_WIDTH = 28 * mm
 _TEXT_LABEL_WIDTH = 78 * mm
-_BLUE = colors.HexColor("#000091")  # the French state's « bleu France », as the DSFR pages
 _DONT = "dont"  # lines.py's group of F-3's « dont » lines: a prefix, not a heading row
 
 LABEL = pdf.style("label", 8)
@@ -61,7 +61,7 @@ def _text_value(line: Line, value: object) -> str:
 def _text_rows(letter: str, lines: list[Line], content: BpfContent) -> list[tuple[str, str]]:
     if letter == "B":
         # the cerfa's « Exercice comptable du … au … » is one sentence: one row, not « au » alone
-        du, au = pdf.french_date(content.exercice_du), pdf.french_date(content.exercice_au)
+        du, au = french_date(content.exercice_du), french_date(content.exercice_au)
         period = messages.RECEIPT_EXERCICE_VALUE.format(du=du, au=au)
         return [(messages.CERFA_EXERCICE, period), (lines[-1].label, _yes_no(content.actions_distance))]
     values = content.identification if letter == "A" else content.dirigeant
@@ -76,7 +76,7 @@ def _values(line: Line, figures: Figures, pairs: bool) -> tuple[str, ...]:
     if line.kind is Kind.PERCENT:
         return (f"{number}\u00a0%",)
     if line.kind is Kind.AMOUNT:
-        return (pdf.euros(number),)
+        return (euros(number),)
     return (pdf.french_number(number), "") if pairs else (pdf.french_number(number),)
 
 
@@ -117,7 +117,7 @@ def _title_row(cadre: str, columns: int) -> list[Flowable | str]:
 def _frame_style(header_rows: int) -> list[tuple[object, ...]]:
     return [
         ("SPAN", (0, 0), (-1, 0)),
-        ("BACKGROUND", (0, 0), (-1, 0), _BLUE),
+        ("BACKGROUND", (0, 0), (-1, 0), pdf.BLUE_FRANCE),
         ("LINEBELOW", (0, header_rows), (-1, -1), 0.4, pdf.RULE),
         ("BOX", (0, 0), (-1, -1), 0.6, pdf.RULE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -156,7 +156,7 @@ def _figure_table(cadre: str, lines: list[Line], figures: Figures) -> Table:
             style.append(("SPAN", (1, index), (-1, index)))
             continue
         label_style = LABEL_BOLD if row.bold else INDENTED if row.indent else LABEL
-        figure_style = pdf.FIGURE_BOLD if row.bold else pdf.FIGURE
+        figure_style = FIGURE_BOLD if row.bold else FIGURE
         figures_cells = [pdf.paragraph(value, figure_style) for value in row.values]
         data.append([pdf.paragraph(row.code, CODE), pdf.paragraph(row.label, label_style), *figures_cells])
         if row.bold:
@@ -187,11 +187,11 @@ def bpf_pdf(content: BpfContent, *, mention: str = "") -> bytes:
     story: list[Flowable] = [
         pdf.paragraph(messages.DOCUMENT_AUTHOR, pdf.SMALL),
         Spacer(0, 2 * mm),
-        pdf.paragraph(title, pdf.TITLE),
+        pdf.paragraph(title, TITLE),
         pdf.paragraph(messages.CERFA_SUBTITLE, pdf.SMALL),
     ]
     if mention:
         story += [Spacer(0, 2 * mm), Paragraph(pdf.markup(mention), pdf.BOLD)]
     story += [Spacer(0, 4 * mm), *_frames(content)]
     footer = messages.CERFA_FOOTER.format(exercice=content.exercice, denomination=denomination, siret=siret)
-    return pdf.render(story, title=title, footer=footer)
+    return render(story, title=title, footer=footer)

@@ -13,9 +13,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from rp_bpf import messages
-from rp_bpf.bpf import pdf
 from rp_bpf.bpf.content import Pair, content_from_json
+from rp_bpf.bpf.pdf import FIGURE, HEADING, TITLE, euros, french_date, render
 from rp_bpf.bpf.snapshot import sha256
+from shared import pdf
 
 PARIS = ZoneInfo("Europe/Paris")  # the receipt states the time a French declarant reads on their clock
 _LABEL_WIDTH = 62 * mm
@@ -123,7 +124,7 @@ def transmitted_by_label(receipt: Receipt) -> str:
 def receipt_fields(receipt: Receipt) -> list[tuple[str, str]]:
     """The receipt's fields as (label, value), in the order bpf.md §5.3 lists them."""
     exercice = messages.RECEIPT_EXERCICE_VALUE.format(
-        du=pdf.french_date(receipt.exercice_du), au=pdf.french_date(receipt.exercice_au)
+        du=french_date(receipt.exercice_du), au=french_date(receipt.exercice_au)
     )
     return [
         (messages.RECEIPT_NUMBER, receipt.number),
@@ -143,8 +144,8 @@ def receipt_totals(receipt: Receipt) -> list[tuple[str, str]]:
         count=pdf.french_number(receipt.f1_total.count), hours=pdf.french_number(receipt.f1_total.hours)
     )
     return [
-        (messages.RECEIPT_C_TOTAL, pdf.euros(receipt.c_total)),
-        (messages.RECEIPT_D_TOTAL, pdf.euros(receipt.d_total)),
+        (messages.RECEIPT_C_TOTAL, euros(receipt.c_total)),
+        (messages.RECEIPT_D_TOTAL, euros(receipt.d_total)),
         (messages.RECEIPT_F1_TOTAL, f1),
     ]
 
@@ -177,13 +178,13 @@ def _story(receipt: Receipt) -> list[Flowable]:
     return [
         pdf.paragraph(messages.DOCUMENT_AUTHOR, pdf.SMALL),
         Spacer(0, 2 * mm),
-        pdf.paragraph(messages.RECEIPT_TITLE.format(exercice=receipt.exercice), pdf.TITLE),
+        pdf.paragraph(messages.RECEIPT_TITLE.format(exercice=receipt.exercice), TITLE),
         pdf.paragraph(messages.RECEIPT_INTRO),
         Spacer(0, 4 * mm),
         _table(receipt_fields(receipt), pdf.BODY, _LABEL_WIDTH),
-        pdf.paragraph(messages.RECEIPT_TOTALS, pdf.HEADING),
-        _table(receipt_totals(receipt), pdf.FIGURE, pdf.WIDTH - 50 * mm),
-        pdf.paragraph(messages.RECEIPT_FINGERPRINT, pdf.HEADING),
+        pdf.paragraph(messages.RECEIPT_TOTALS, HEADING),
+        _table(receipt_totals(receipt), FIGURE, pdf.WIDTH - 50 * mm),
+        pdf.paragraph(messages.RECEIPT_FINGERPRINT, HEADING),
         # 64 hexadecimal digits without a space cannot wrap: a monospaced line of the full width holds them
         Paragraph(pdf.markup(receipt.snapshot_sha256), pdf.style("sha", 9.5, fontName="Courier")),
         Spacer(0, 2 * mm),
@@ -193,7 +194,7 @@ def _story(receipt: Receipt) -> list[Flowable]:
 
 def receipt_pdf(receipt: Receipt) -> bytes:
     """The receipt as an A4 PDF; the same Receipt always gives the same bytes."""
-    return pdf.render(
+    return render(
         _story(receipt),
         title=messages.RECEIPT_TITLE.format(exercice=receipt.exercice),
         footer=messages.RECEIPT_FOOTER.format(number=receipt.number),

@@ -11,6 +11,9 @@ from babel.dates import format_date, format_datetime
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
@@ -59,6 +62,7 @@ ERROR_TITLES = {
     413: "Envoi trop volumineux",
     429: "Trop de demandes",
     500: "Erreur inattendue",
+    503: "Service momentanément indisponible",
 }
 ERROR_TEXTS = {
     400: "La demande n'a pas pu être traitée. Revenez à la page précédente et réessayez.",
@@ -68,7 +72,15 @@ ERROR_TEXTS = {
     413: "Le contenu envoyé est trop volumineux.",
     429: "Vous avez fait trop de demandes en peu de temps. Patientez quelques minutes avant de réessayer.",
     500: "Une erreur inattendue s'est produite. L'équipe technique a été prévenue ; réessayez plus tard.",
+    503: "Le service est momentanément indisponible et votre demande n'a pas été traitée. Réessayez dans quelques"
+    " minutes.",
 }
+# What the database or Redis (the provider's rate limits) raise while they do not answer — a restart, an outage: the
+# request is refused with 503 and a French page, its transaction rolled back (nothing half-written), and the next
+# requests succeed once they answer again (the pools reconnect by themselves). Rate limits thus fail closed: a
+# password is not checked while its attempts cannot be counted; pages that count nothing keep working.
+UNAVAILABLE = (OperationalError, RedisConnectionError, RedisTimeoutError)
+RETRY_AFTER_SECONDS = 30
 CSRF_TEXT = (
     "Votre session a expiré ou le formulaire a déjà été envoyé. "
     "Revenez à la page précédente, rechargez-la et réessayez."
@@ -118,6 +130,8 @@ def init_common(app: Flask) -> None:
     app.before_request(_refuse_nul_bytes)
     app.after_request(_security_headers)
     app.register_error_handler(CSRFError, _csrf_error)
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
@@ -173,6 +187,17 @@ def render_error(status: int, text: str | None = None) -> tuple[str, int]:
 
 def _csrf_error(error: CSRFError) -> Any:
     return render_error(400, CSRF_TEXT)
+
+
+def _unavailable(error: Exception) -> Any:
+    current_app.logger.error("Unavailable on %s %s: %s", request.method, request.path, type(error).__name__)
+    # Rendered without the apps' context processors: they read the person logged in from the database that has
+    # just failed. The page needs none of what they give.
+    site = {"site_name": current_app.config["SERVICE_NAME"]} if "SERVICE_NAME" in current_app.config else {}
+    page = current_app.jinja_env.get_template("dsfr/errors/error.html").render(
+        status=503, title=ERROR_TITLES[503], text=ERROR_TEXTS[503], **site
+    )
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _http_error(error: HTTPException) -> Any:

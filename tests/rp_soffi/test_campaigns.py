@@ -226,3 +226,4 @@ def test_an_inactive_body_is_not_referenced(session: DbSession) -> None:
     body.active = False
     session.commit()
     assert bodies.find_body(session, "999722812") is None
+    assert bodies.find_registered_body(session, "999722812") is body  # still in the register: one per SIREN

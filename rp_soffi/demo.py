@@ -6,7 +6,9 @@ among them, for the demo journey).
 
 The statements go through the real services (draft, figures, certified accounts, filing, instruction,
 validation) with demo actors, dated in their campaign's year: history and frozen versions are the real ones.
-Loading again changes nothing: a body, or a campaign, already there is left as it is.
+Loading again changes nothing: a body (active or deactivated by an agent), or a campaign, already there is left as
+it is; a deactivated body files nothing in a campaign created later (its users no longer reach SOFFi, §8). Every row
+the demo writes, the register's journal included, is dated by the `now` it is given.
 
 Past campaigns go back ten years, but not before 2019: soffi.md §3 allows no exercice before (the OPCO and the
 France compétences lines of the statement date from then)."""
@@ -97,11 +99,12 @@ def load_demo(db: DbSession, folder: Path, now: datetime) -> dict[str, int]:
     created = {"Organismes collecteurs": 0, "Campagnes": 0, "États": 0}
     registered = []
     for body in BODIES:
-        found = bodies.find_body(db, body.siret[:9])
+        found = bodies.find_registered_body(db, body.siret[:9])  # active or not: one body per SIREN
         if found is None:
-            found = bodies.register_body(db, AGENT, body.siret, body.name, body.body_type, body.region)
+            found = bodies.register_body(db, AGENT, body.siret, body.name, body.body_type, body.region, now=now)
             created["Organismes collecteurs"] += 1
-        registered.append((body, found))
+        if found.active:
+            registered.append((body, found))
     this_year = in_paris(now).year
     for exercice in range(max(campaigns.FIRST_EXERCICE, this_year - 1 - PAST_YEARS), this_year - 1):
         if campaigns.find_campaign(db, exercice) is None:

@@ -1,8 +1,11 @@
-"""« Campagne de collecte » (soffi.md §3): one per exercice, prepared, opened and closed by DGEFP agents."""
+"""« Campagne de collecte » (soffi.md §3): one per exercice, prepared, opened and closed by DGEFP agents; and the
+journal of what agents did to it."""
 
+import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date, DateTime, Enum, Integer, String
+from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rp_soffi.extensions import db
@@ -24,3 +27,36 @@ class Campaign(db.Model):  # type: ignore[name-defined]
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)  # when an agent opened it: the bodies may file
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)  # when an agent closed it: only agents act then
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CampaignEventType(enum.StrEnum):
+    CREATED = "campaign:created"
+    OPENED = "campaign:opened"
+    CLOSED = "campaign:closed"
+    DEADLINE_CHANGED = "campaign:deadline:changed"
+
+    @property
+    def label(self) -> str:
+        return CAMPAIGN_EVENT_LABELS[self]
+
+
+CAMPAIGN_EVENT_LABELS = {
+    CampaignEventType.CREATED: "Création",
+    CampaignEventType.OPENED: "Ouverture",
+    CampaignEventType.CLOSED: "Clôture",
+    CampaignEventType.DEADLINE_CHANGED: "Date limite modifiée",
+}
+
+
+class CampaignEvent(db.Model):  # type: ignore[name-defined]
+    """What an agent did to a campaign (soffi.md §9: every agent action is audited), appended and never changed:
+    who, when, which campaign, and each field's old and new value (dates as ISO strings)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_sub: Mapped[str] = mapped_column(String(255))
+    actor_name: Mapped[str] = mapped_column(String(250))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    event: Mapped[CampaignEventType] = mapped_column(Enum(CampaignEventType, native_enum=False, length=32))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"due_on": ["2025-06-30", "2025-07-15"]}

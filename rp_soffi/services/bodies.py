@@ -37,6 +37,13 @@ def find_body(db: DbSession, siren: str) -> CollectingBody | None:
     return db.scalar(select(CollectingBody).where(CollectingBody.siren == siren, CollectingBody.active.is_(True)))
 
 
+def find_registered_body(db: DbSession, siren: str) -> CollectingBody | None:
+    """The body of this SIREN in the register, active or not (one per SIREN), None when there is none."""
+    if len(siren) != 9 or not is_valid_siren(siren):
+        return None
+    return db.scalar(select(CollectingBody).where(CollectingBody.siren == siren))
+
+
 def get_body(db: DbSession, body_id: int) -> CollectingBody:
     body = db.get(CollectingBody, body_id)
     if body is None:
@@ -93,7 +100,7 @@ def register_body(
     if region is not None and not (region.isdigit() and len(region) in (2, 3)):  # an INSEE région code
         raise NotAllowed(messages.BODY_REGION, "region")
     name, agrement_ref = _checked(name, agrement_ref, branches_count)
-    if db.scalar(select(CollectingBody.id).where(CollectingBody.siren == siret_siege[:9])) is not None:
+    if find_registered_body(db, siret_siege[:9]) is not None:
         raise NotAllowed(messages.BODY_EXISTS, "siret_siege")
     body = CollectingBody(
         siren=siret_siege[:9],

@@ -1,5 +1,5 @@
 """The agents' « Campagnes » (soffi.md §5.6): every campaign with its state and date limite; « Ouvrir » (the bodies
-may then file), « Clore », and a new « Date limite de dépôt »."""
+may then file), « Clore », and a new « Date limite de dépôt »; the journal of the latest agents' actions on them."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
@@ -30,6 +30,8 @@ def _page(forms: dict[int, DeadlineForm] | None = None, status: int = 200) -> tu
         deadline=deadline,
         button=ButtonForm(),
         labels=campaigns.STATUS_LABELS,
+        journal=campaigns.journal(session()),
+        journal_size=campaigns.JOURNAL_SIZE,
         nav="campagnes",
         form_has_errors=status >= 400,
     ), status
@@ -82,7 +84,7 @@ def deadline(campaign_id: int) -> tuple[str, int] | Response:
     due_on = form.parsed() if form.validate_on_submit() else None
     if due_on is not None:
         try:
-            campaigns.set_deadline(session(), actor(), campaign.id, due_on)
+            campaigns.set_deadline(session(), actor(), campaign.id, due_on, now())
         except SoffiError as error:
             form.due_on.errors = [error.message]
         else:

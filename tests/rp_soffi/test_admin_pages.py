@@ -97,6 +97,7 @@ def test_a_campaign_is_opened_its_date_limite_moved_then_closed(session, soffi, 
     form[f"c{campaign.id}-due_on"] = "01/01/2020"
     refused = form.submit(status=422)
     assert messages.CAMPAIGN_DATES in messages_of(refused, f"c{campaign.id}-due_on")
+    assert "Date limite modifiée" not in text(refused, "journal")  # a refused date writes nothing
     form[f"c{campaign.id}-due_on"] = "15/07/2026"
     page = form.submit().follow()
     page = form_to(page, f"/admin/campagnes/{campaign.id}/clore").submit().follow()
@@ -104,6 +105,21 @@ def test_a_campaign_is_opened_its_date_limite_moved_then_closed(session, soffi, 
     fresh()
     campaign = session.get(Campaign, campaign.id)
     assert (campaign.status, campaign.due_on) == (CampaignStatus.CLOSE, date(2026, 7, 15))
+    journal = page.html.find(id="journal")
+    assert journal.caption is not None and "Dernières actions des agents" in journal.caption.get_text()
+    assert [th.get_text() for th in journal.select("thead th[scope=col]")] == ["Date", "Campagne", "Par", "Action"]
+    rows = [[" ".join(td.get_text(" ").split()) for td in tr.select("td")][1:] for tr in journal.select("tbody tr")]
+    assert rows == [  # latest first, by the agent logged in
+        ["Campagne 2025", "Claire AGENT_DGEFP", "Clôture"],
+        ["Campagne 2025", "Claire AGENT_DGEFP", "Date limite modifiée : 30/06/2026 → 15/07/2026"],
+        ["Campagne 2025", "Claire AGENT_DGEFP", "Ouverture"],
+    ]
+
+
+def test_the_campaigns_journal_is_empty_at_first(session, soffi, log_in: LogIn) -> None:
+    make_campaign(session, 2025, CampaignStatus.PREPARATION, due_on=date(2026, 6, 30))
+    log_in("agent_dgefp", AGENT_SIRET)
+    assert text(soffi.get("/admin/campagnes"), "journal").endswith("Aucune action enregistrée.")
 
 
 def test_a_comment_is_required_to_send_back(session, soffi, log_in: LogIn, attachments_folder: Path) -> None:

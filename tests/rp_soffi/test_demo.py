@@ -1,25 +1,35 @@
 """`flask --app rp_soffi demo load`: the demo bodies of Mes démarches' demo accounts, past campaigns with every
-statement validated through the real services, the open campaign; loading again changes nothing."""
+statement validated through the real services, the open campaign; loading again changes nothing, even once an agent
+deactivated a demo body; every journal row dated by the demo's `now`."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import func, select
 
 from rp_soffi.demo import BODIES, load_demo
-from rp_soffi.models import Campaign, CollectingBody, Statement, StatementEvent, StatementVersion
+from rp_soffi.models import (
+    BodyEvent,
+    Campaign,
+    CampaignEvent,
+    CampaignEventType,
+    CollectingBody,
+    Statement,
+    StatementEvent,
+    StatementVersion,
+)
 from rp_soffi.services import bodies, statements
 from rp_soffi.statement.rules import Kind
 from rp_soffi.statement.workflow import CampaignStatus, Status
 from shared.db import DbSession
-from tests.rp_soffi.factories import OPCO_SIRET
+from tests.rp_soffi.factories import AGENT, OPCO_SIRET, OTHER_SIRET
 
 NOW = datetime(2026, 12, 7, 10)
 
 
 def counts(session: DbSession) -> dict[str, int]:
-    models = (CollectingBody, Campaign, Statement, StatementVersion, StatementEvent)
+    models = (CollectingBody, BodyEvent, Campaign, CampaignEvent, Statement, StatementVersion, StatementEvent)
     return {model.__name__: session.scalar(select(func.count()).select_from(model)) or 0 for model in models}
 
 
@@ -32,6 +42,30 @@ def test_demo_load_is_idempotent(session: DbSession, attachments_folder: Path) -
     assert again == {"Organismes collecteurs": 0, "Campagnes": 0, "États": 0}
     [accounts] = [path for path in attachments_folder.rglob("*") if path.is_file()]  # one content, one file
     assert "." not in accounts.name
+
+
+def test_the_register_journal_of_the_demo_is_dated_by_the_demo_now(
+    session: DbSession, attachments_folder: Path
+) -> None:
+    load_demo(session, attachments_folder, NOW)
+    assert set(session.scalars(select(BodyEvent.at))) == {NOW}
+    created = select(CampaignEvent.at).where(CampaignEvent.event == CampaignEventType.CREATED)
+    assert set(session.scalars(created)) == {NOW}
+
+
+def test_demo_load_leaves_a_body_deactivated_by_an_agent_as_it_is(session: DbSession, attachments_folder: Path) -> None:
+    load_demo(session, attachments_folder, NOW)
+    body = bodies.find_body(session, OTHER_SIRET[:9])  # it files a statement in the open campaign
+    assert body is not None
+    bodies.set_active(session, AGENT, body.id, body.lock, False, NOW)
+    before = counts(session)
+    assert load_demo(session, attachments_folder, NOW) == {"Organismes collecteurs": 0, "Campagnes": 0, "États": 0}
+    assert counts(session) == before
+    next_year = load_demo(session, attachments_folder, NOW + timedelta(days=365))  # the campaign 2026 is created
+    assert next_year == {"Organismes collecteurs": 0, "Campagnes": 1, "États": 1}  # its draft; the other files nothing
+    session.expire_all()
+    assert not body.active and bodies.find_registered_body(session, body.siren) is body
+    assert session.scalar(select(func.count()).select_from(Statement).where(Statement.body_id == body.id)) == 7
 
 
 def test_the_demo_bodies_are_those_of_the_idp_demo_and_past_statements_are_validated(

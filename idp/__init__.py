@@ -8,6 +8,7 @@ from flask import Flask
 from idp import messages
 from idp.config import settings
 from idp.extensions import db, limiter, mail, migrate
+from idp.oidc import key_secret, keys
 from shared import health
 from shared import mail as relay
 from shared.config import check_production
@@ -20,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     check_production(app.config)
     relay.check(app.config)
+    key_secret.check(app.config)
     Path(app.instance_path).mkdir(exist_ok=True)
 
     db.init_app(app)
@@ -27,7 +29,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     mail.init_app(app)
     init_common(app)
-    health.init_app(app, {"database": health.database(lambda: db.engine), "rate_limits": _rate_limit_storage})
+    health.init_app(
+        app,
+        {
+            "database": health.database(lambda: db.engine),
+            "rate_limits": _rate_limit_storage,
+            "signing_keys": lambda: keys.check_readable(db.session),  # the secret reads the key that signs
+        },
+    )
 
     # The app's parts register themselves here, imported by the factory as the conventions ask: importing
     # one module of idp (a model, a service) does not load every view, command and the OpenID server.

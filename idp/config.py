@@ -13,6 +13,7 @@ def settings(instance_path: str) -> dict[str, Any]:
     values.update(mail.settings())  # only the provider sends e-mails
     values.update(
         PUBLIC_URL=os.environ.get("IDP_PUBLIC_URL", "http://127.0.0.1:5000"),
+        SIGNING_KEYS_SECRET=os.environ.get("SIGNING_KEYS_SECRET", ""),  # idp/oidc/key_secret.py
         ACTIVATION_LINK_LIFETIME=timedelta(hours=24),
         PASSWORD_RESET_LINK_LIFETIME=timedelta(minutes=60),
         EMAIL_CHANGE_LINK_LIFETIME=timedelta(hours=24),

@@ -30,8 +30,9 @@ MAIL = (
     "MAIL_TLS_CA_FILE",
     "MAIL_SENDER",
 )
-# The provider's own settings: its database, the rate limits' counters (Redis), the base of the links it sends.
-IDP = (*COMMON, "DATABASE_URL", "RATELIMIT_STORAGE_URI", "IDP_PUBLIC_URL")
+# The provider's own settings: its database, the rate limits' counters (Redis), the base of the links it sends, the
+# secret its signing keys are encrypted with in the database.
+IDP = (*COMMON, "DATABASE_URL", "RATELIMIT_STORAGE_URI", "IDP_PUBLIC_URL", "SIGNING_KEYS_SECRET")
 # /metrics is served only with METRICS_TOKEN (shared/metrics.py); gunicorn's workers add up their values in
 # PROMETHEUS_MULTIPROC_DIR (left unset here: each process counts alone).
 WEB = ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR")

@@ -1,4 +1,4 @@
-"""`flask --app idp clients …` (registering relying parties) and `flask --app idp keys rotate`."""
+"""`flask --app idp clients …` (registering relying parties), `flask --app idp keys rotate` and `keys reencrypt`."""
 
 import json
 
@@ -144,3 +144,11 @@ def rotate_keys() -> None:
     """Nouvelle clé de signature ; l'ancienne reste publiée le temps que ses jetons expirent."""
     key = keys.rotate(db.session)
     click.echo(f"Nouvelle clé : {key.kid}")
+
+
+@keys_cli.command("reencrypt")
+def reencrypt_keys() -> None:
+    """Chiffrer à nouveau les clés de signature avec le premier secret de SIGNING_KEYS_SECRET (avant de retirer
+    l'ancien secret)."""
+    count = keys.reencrypt(db.session)
+    click.echo(f"{count} clé(s) chiffrée(s) à nouveau.")

@@ -152,11 +152,13 @@ class OAuthToken(db.Model):  # type: ignore[name-defined]
 
 
 class SigningKey(db.Model):  # type: ignore[name-defined]
-    """An RSA key signing ID tokens. A retired key stays published until its tokens have expired."""
+    """An RSA key signing ID tokens. A retired key stays published until its tokens have expired. Its private part
+    is stored encrypted (idp/oidc/key_secret.py); its public part as the JWKS publishes it."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kid: Mapped[str] = mapped_column(String(64), unique=True)
-    private_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sealed_private_jwk: Mapped[str] = mapped_column(Text)  # a Fernet token
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
 

@@ -1,13 +1,16 @@
 """RSA keys signing the ID tokens: generated on first use, rotated by a command, kept in the database
-so that every worker and instance signs and publishes the same keys."""
+so that every worker and instance signs and publishes the same keys — their private parts encrypted
+(key_secret.py), their public parts as the JWKS publishes them."""
 
 from datetime import timedelta
 from typing import Any
 
+from flask import current_app
 from joserfc.jwk import RSAKey
 from sqlalchemy import or_, select
 
 from idp.models import SigningKey
+from idp.oidc import key_secret
 from shared.clock import utcnow
 from shared.db import DbSession
 
@@ -19,7 +22,12 @@ RETIRED_KEY_PUBLISHED = timedelta(days=2)
 def _new_key(session: DbSession) -> SigningKey:
     key = RSAKey.generate_key(2048, private=True)
     kid = key.thumbprint()
-    row = SigningKey(kid=kid, private_jwk={**key.as_dict(private=True), "kid": kid, "alg": "RS256", "use": "sig"})
+    usage = {"kid": kid, "alg": "RS256", "use": "sig"}
+    row = SigningKey(
+        kid=kid,
+        public_jwk={**key.as_dict(private=False), **usage},
+        sealed_private_jwk=key_secret.seal(current_app.config, {**key.as_dict(private=True), **usage}),
+    )
     session.add(row)
     session.commit()
     return row
@@ -33,7 +41,7 @@ _IMPORTED: dict[str, RSAKey] = {}
 def imported(row: SigningKey) -> RSAKey:
     key = _IMPORTED.get(row.kid)
     if key is None:
-        key = _IMPORTED[row.kid] = RSAKey.import_key(row.private_jwk)
+        key = _IMPORTED[row.kid] = RSAKey.import_key(key_secret.unseal(current_app.config, row.sealed_private_jwk))
     return key
 
 
@@ -52,8 +60,10 @@ _signing: dict[str, Any] = {}
 
 
 def forget_signing_key() -> None:
-    """Look the signing key up again at the next token (after a rotation, or a test emptying the tables)."""
+    """Look the signing key up and decrypt it again at the next token (after a rotation, or a test emptying the
+    tables or changing the secret)."""
     _signing.clear()
+    _IMPORTED.clear()
 
 
 def signing_key(session: DbSession) -> tuple[str, RSAKey]:
@@ -81,8 +91,18 @@ def public_jwks(session: DbSession) -> dict[str, Any]:
         .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > utcnow() - RETIRED_KEY_PUBLISHED))
         .order_by(SigningKey.id.desc())
     )
-    keys = []
+    return {"keys": [row.public_jwk for row in rows]}
+
+
+def check_readable(session: DbSession) -> None:
+    """/readyz: the key that signs is readable with the configured secret (else no login can complete)."""
+    imported(current_key(session))
+
+
+def reencrypt(session: DbSession) -> int:
+    """Every stored key encrypted again with the first secret of SIGNING_KEYS_SECRET; returns how many."""
+    rows = list(session.scalars(select(SigningKey)))
     for row in rows:
-        public = imported(row).as_dict(private=False)
-        keys.append({**public, "kid": row.kid, "alg": "RS256", "use": "sig"})
-    return {"keys": keys}
+        row.sealed_private_jwk = key_secret.reseal(current_app.config, row.sealed_private_jwk)
+    session.commit()
+    return len(rows)

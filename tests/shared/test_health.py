@@ -18,7 +18,7 @@ def test_the_provider_is_alive_and_ready(app: Flask) -> None:
     assert alive.status_code == 200 and alive.json == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json == {"status": "ok", "checks": {"database": "ok", "rate_limits": "ok"}}
+    assert ready.json == {"status": "ok", "checks": {"database": "ok", "rate_limits": "ok", "signing_keys": "ok"}}
     assert ready.headers["Cache-Control"] == "no-store"
 
 
@@ -28,7 +28,8 @@ def test_without_its_database_the_provider_is_alive_but_not_ready() -> None:
     assert client.get("/healthz").status_code == 200  # the orchestrator must not kill every instance
     ready = client.get("/readyz")
     assert ready.status_code == 503
-    assert ready.json == {"status": "unavailable", "checks": {"database": "error", "rate_limits": "ok"}}
+    checks = {"database": "error", "rate_limits": "ok", "signing_keys": "error"}  # the keys are in the database
+    assert ready.json == {"status": "unavailable", "checks": checks}
     assert "secret-password" not in ready.text and "127.0.0.1" not in ready.text
 
 

@@ -61,6 +61,7 @@ def test_production_cookies_are_secure(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://db/idp")
+    monkeypatch.setenv("SIGNING_KEYS_SECRET", "ZmFrZS1mZXJuZXQta2V5LWZvci10aGUtdGVzdHMtMzI=")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-idp_session"

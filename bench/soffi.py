@@ -5,8 +5,9 @@ cross-body exports (CSV and XLSX of a campaign).
 Not a test. `python bench/soffi.py` starts a throwaway PostgreSQL cluster, migrates SOFFi's database, writes in
 bulk `--bodies` collecting bodies (OPCO, Transitions Pro, FAF in the sector's proportions) and, for each of
 `--years` campaigns, one statement per body with consistent figures (the last campaign open: a third of them still
-drafts, a third filed, the rest validated; the earlier ones all validated), then times the service functions the
-pages call (p50/p95 in milliseconds, one session per call as in a request).
+drafts, a third filed, the rest validated; the earlier ones all validated) with the totals the validation keeps
+(`validated_totals`: the bulk load bypasses the services, so it writes them itself), then times the service
+functions the pages call (p50/p95 in milliseconds, one session per call as in a request).
 """
 
 import argparse
@@ -29,7 +30,7 @@ import rp_soffi  # noqa: E402
 from bench.common import create_database, say  # noqa: E402
 from rp_soffi.extensions import db  # noqa: E402
 from rp_soffi.models import Campaign, CollectingBody, Statement  # noqa: E402
-from rp_soffi.services import dashboard  # noqa: E402
+from rp_soffi.services import dashboard, validated_totals  # noqa: E402
 from rp_soffi.services.dashboard import ListFilters  # noqa: E402
 from rp_soffi.statement import exports  # noqa: E402
 from rp_soffi.statement.catalogue import BodyType, LineKind, lines_for  # noqa: E402
@@ -76,13 +77,20 @@ def load(bodies: int, years: int, seed: int) -> int:
         campaign = Campaign(exercice=exercice, title=f"Campagne {exercice}", opens_on=date(exercice + 1, 1, 15),
                             due_on=date(exercice + 1, 6, 30), status=status)  # fmt: skip
         db.session.add(campaign)
+        validated = []
         for index, body in enumerate(registered):
             state = [Status.BROUILLON, Status.DEPOSE, Status.VALIDE][index % 3] if exercice == last else Status.VALIDE
             data = StatementData(exercice, body.siren, body.body_type, figures(body.body_type, exercice, rng))
             filed = datetime(exercice + 1, 5, 1) if state is not Status.BROUILLON else None
-            db.session.add(Statement(body=body, campaign=campaign, status=state, figures=data.to_json(),
-                                     filing_number=1 if filed else 0, filed_at=filed))  # fmt: skip
+            statement = Statement(body=body, campaign=campaign, status=state, figures=data.to_json(),
+                                  filing_number=1 if filed else 0, filed_at=filed)  # fmt: skip
+            db.session.add(statement)
+            if state is Status.VALIDE:
+                validated.append((statement, data))
             written += 1
+        db.session.flush()  # the statements' ids, for their totals
+        for statement, data in validated:
+            db.session.add_all(validated_totals.rows(statement, data))
         db.session.flush()
     db.session.commit()
     return written

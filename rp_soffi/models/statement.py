@@ -5,8 +5,8 @@ The figures are one JSON document in `statement/values.py`'s shape (integer cent
 row per line: a statement is always read and written whole (the rules of §6 need every line, « Enregistrer »
 sends every field), the frozen versions keep the very same document, and values.py already refuses any other
 shape when it is read back. A save is then one UPDATE of one row, which `version` guards (optimistic locking:
-SQLAlchemy refuses a save from a stale page). Cross-body figures for dashboards will be read from the
-validated versions."""
+SQLAlchemy refuses a save from a stale page). The sector's figures (the agents' dashboard) are added up by the
+database from `StatementTotal`, the totals of each validated statement kept beside it."""
 
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,7 @@ from rp_soffi.extensions import db
 from rp_soffi.models.campaign import Campaign
 from rp_soffi.models.collecting_body import CollectingBody
 from rp_soffi.statement.attachments import AttachmentKind
+from rp_soffi.statement.catalogue import BodyType
 from rp_soffi.statement.workflow import Action, Status
 from shared.clock import utcnow
 
@@ -82,6 +83,21 @@ class StatementEvent(db.Model):  # type: ignore[name-defined]
     from_status: Mapped[Status | None] = mapped_column(_STATUS)
     to_status: Mapped[Status] = mapped_column(_STATUS)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+class StatementTotal(db.Model):  # type: ignore[name-defined]
+    """A total line of a validated statement (RT, ET, S2: what the agents' dashboard adds up), its amount as
+    `StatementData.amount` computes it, so that the dashboard sums them in SQL instead of reading every JSON
+    document. Written in the transaction that moves the statement to « Validé », deleted in the one that moves it
+    out (« Rouvrir »): a statement has these rows exactly while it is validated, and its figures cannot change
+    meanwhile. Its campaign and body type are copied here (neither changes while the statement is validated: a
+    body's type is locked once it has filed) so that the sums read this narrow table alone."""
+
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id"), primary_key=True)
+    line_code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    body_type: Mapped[BodyType] = mapped_column(Enum(BodyType, native_enum=False, length=16))  # the statement's
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
 
 
 class LineComment(db.Model):  # type: ignore[name-defined]

@@ -2,23 +2,21 @@
 (or none yet) and its state, filtered and paged in SQL; the counters of a campaign; the validated figures added up
 by body type and section, and year over year; the rows of the cross-body export. Read only: nothing here writes."""
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
-from rp_soffi.models import Campaign, CollectingBody, Statement
+from rp_soffi.models import Campaign, CollectingBody, Statement, StatementTotal
+from rp_soffi.services.validated_totals import SECTION_TOTALS
 from rp_soffi.statement.catalogue import BodyType
 from rp_soffi.statement.exports import Value, cross_body_cells
 from rp_soffi.statement.values import StatementData
 from rp_soffi.statement.workflow import Status
 from shared.db import DbSession
 from shared.paging import PAGE_SIZE, Page, page_number
-
-SECTION_TOTALS = ("RT", "ET", "S2")  # A. Ressources, B. Emplois, C. Solde
 
 
 @dataclass(frozen=True)
@@ -115,35 +113,41 @@ def counters(db: DbSession, campaign_id: int) -> Counters:
     return Counters(expected, by_status, max(0, expected - (filed or 0)), late or 0)
 
 
-def _validated(db: DbSession, campaign_id: int) -> Iterator[StatementData]:
-    query = select(Statement.figures).where(Statement.campaign_id == campaign_id, Statement.status == Status.VALIDE)
-    figures: dict[str, Any]
-    for figures in db.scalars(query):
-        yield StatementData.from_json(figures)
-
-
 def totals(db: DbSession, campaign_id: int) -> Totals:
-    """RT, ET and S2 of the campaign's validated statements, added up by body type."""
+    """RT, ET and S2 of the campaign's validated statements, added up by body type (in the catalogue's order) by
+    the database, from the totals kept at validation (`validated_totals`)."""
+    query = (
+        select(StatementTotal.body_type, StatementTotal.line_code, func.sum(StatementTotal.amount_cents), func.count())
+        .where(StatementTotal.campaign_id == campaign_id, StatementTotal.line_code.in_(SECTION_TOTALS))
+        .group_by(StatementTotal.body_type, StatementTotal.line_code)
+    )
+    sums: dict[BodyType, dict[str, int]] = {}
     found = Totals()
-    for data in _validated(db, campaign_id):
-        sums = found.by_type.setdefault(data.body_type, Counter())
-        for code in SECTION_TOTALS:
-            sums[code] += data.amount(code)
-        found.statements += 1
+    for body_type, code, amount, count in db.execute(query):
+        sums.setdefault(BodyType(body_type), dict.fromkeys(SECTION_TOTALS, 0))[code] = int(amount)
+        if code == SECTION_TOTALS[0]:  # every validated statement has one row of each line
+            found.statements += count
+    found.by_type = {body_type: sums[body_type] for body_type in BodyType if body_type in sums}
     return found
 
 
 def year_over_year(db: DbSession, last: int = 10) -> list[tuple[int, dict[str, int]]]:
-    """(exercice, {RT, ET, S2}) of the validated statements of the `last` campaigns, oldest first."""
+    """(exercice, {RT, ET, S2}) of the validated statements of the `last` campaigns, oldest first (0 for a
+    campaign without any), added up by the database like `totals`."""
     recent = list(db.execute(select(Campaign.id, Campaign.exercice).order_by(Campaign.exercice.desc()).limit(last)))
-    series = []
-    for campaign_id, exercice in reversed(recent):
-        sums: Counter[str] = Counter({code: 0 for code in SECTION_TOTALS})
-        for data in _validated(db, campaign_id):
-            for code in SECTION_TOTALS:
-                sums[code] += data.amount(code)
-        series.append((exercice, dict(sums)))
-    return series
+    query = (
+        select(StatementTotal.campaign_id, StatementTotal.line_code, func.sum(StatementTotal.amount_cents))
+        .where(
+            StatementTotal.campaign_id.in_([campaign_id for campaign_id, _ in recent]),
+            StatementTotal.line_code.in_(SECTION_TOTALS),
+        )
+        .group_by(StatementTotal.campaign_id, StatementTotal.line_code)
+    )
+    sums = {(campaign_id, code): int(amount) for campaign_id, code, amount in db.execute(query)}
+    return [
+        (exercice, {code: sums.get((campaign_id, code), 0) for code in SECTION_TOTALS})
+        for campaign_id, exercice in reversed(recent)
+    ]
 
 
 def export_rows(db: DbSession, campaign_id: int) -> Iterator[list[Value]]:

@@ -16,7 +16,7 @@ COPY . .
 # Editable: the apps find node_modules/ and instance/ beside their packages (shared/web.py, the factories).
 RUN pip install --editable . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app \
-    && mkdir -p instance && chown app instance
+    && mkdir -p instance /srv/soffi-attachments && chown app instance /srv/soffi-attachments
 COPY --from=assets /build/node_modules/@gouvfr/dsfr/dist node_modules/@gouvfr/dsfr/dist
 COPY --from=assets /build/node_modules/altcha/dist_external node_modules/altcha/dist_external
 USER 10001

@@ -38,8 +38,9 @@ IDP = (*COMMON, "DATABASE_URL", "RATELIMIT_STORAGE_URI", "IDP_PUBLIC_URL", "SIGN
 WEB = ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR")
 
 
-# What a service reads beyond what every service does: SOFFi announces each statement filed to the DGEFP's mailbox.
-SERVICE_EXTRAS = {"soffi": ("SOFFI_DGEFP_MAILBOX",)}
+# What a service reads beyond what every service does: SOFFi announces each statement filed to the DGEFP's mailbox,
+# and keeps the attachments' files in a folder (a volume shared by its containers in compose).
+SERVICE_EXTRAS = {"soffi": ("SOFFI_DGEFP_MAILBOX", "SOFFI_ATTACHMENTS_FOLDER")}
 
 
 def client_env(code: str) -> tuple[str, ...]:

@@ -95,3 +95,12 @@ def test_nginx_balances_every_instance_of_the_provider(services: dict[str, Any])
     assert len(servers) == 2
     assert "./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" in services["nginx"]["volumes"]
     assert {name: {"condition": "service_healthy"} for name in instances} == services["nginx"]["depends_on"]
+
+
+def test_soffi_keeps_its_attachments_in_a_volume_every_container_of_it_shares(services: dict[str, Any]) -> None:
+    """A file written by the web app (an upload) or the demo (the setup container) is found by the next container."""
+    writers = {name: service for name, service in services.items() if name in ("soffi", "setup")}
+    for name, service in writers.items():
+        folder = service["environment"]["SOFFI_ATTACHMENTS_FOLDER"]
+        assert f"soffi-attachments:{folder}" in service.get("volumes", []), name
+    assert "soffi-attachments" in YAML(typ="safe").load(COMPOSE.read_text(encoding="utf-8"))["volumes"]

@@ -15,12 +15,13 @@ from rp_bpf.extensions import db, mail
 from rp_bpf.models import OutboxMessage
 from rp_bpf.services import public_list, reminders
 from shared.clock import utcnow
-from shared.outbox import deliver_due
+from shared.outbox import worker_command
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 public_list_cli = AppGroup("public-list", help="Liste publique des organismes de formation (données ouvertes).")
 reminders_cli = AppGroup("reminders", help="Rappels avant la date limite de transmission des bilans.")
 outbox_cli = AppGroup("outbox", help="Envoi des e-mails en attente.")
+outbox_cli.add_command(worker_command(db, OutboxMessage, mail, "rappels, accusés de réception, décisions"))
 
 
 def init_app(app: Flask) -> None:
@@ -43,23 +44,6 @@ def send_reminders(every: float | None) -> None:
         if every is None:
             return
         time.sleep(every)
-
-
-@outbox_cli.command("work")
-@click.option("--interval", default=5.0, help="Secondes entre deux passages.")
-@click.option("--once", is_flag=True, help="Un seul passage.")
-def work(interval: float, once: bool) -> None:
-    """Envoyer les e-mails dus (rappels) au relais, en continu."""
-    config = current_app.config
-    while True:
-        sent = deliver_due(
-            db.session, OutboxMessage, mail, config["MAIL_SENDER"], max_failures=config["OUTBOX_MAX_FAILURES"]
-        )
-        db.session.remove()
-        if once:
-            click.echo(f"{sent} e-mail(s) envoyé(s).")
-            return
-        time.sleep(interval)
 
 
 @public_list_cli.command("export")

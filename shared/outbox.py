@@ -8,13 +8,16 @@ refusing is given up (a dead letter) without holding back the others. Each app d
 
 import logging
 import smtplib
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
+import click
 from flask import current_app, render_template
 from flask_mail import BadHeaderError, Mail, Message
+from flask_sqlalchemy import SQLAlchemy
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
@@ -230,3 +233,24 @@ def declare_metrics(found: metrics.Metrics, session: Callable[[], DbSession], mo
     found.counter("mail_failed", "mail_send_failures_total", "Attempts to send an e-mail that failed (retried).")
     found.counter("mail_dead", "mail_dead_total", "E-mails given up after repeated refusals by the relay.")
     found.add(OutboxGauges(session, model))
+
+
+def worker_command(db: SQLAlchemy, model: type[OutboxMixin], mail: Mail, what: str) -> click.Command:
+    """A service's `outbox work` command: its e-mails (`what`, in the help) sent to the relay, in a loop or once."""
+
+    @click.command("work", help=f"Envoyer les e-mails dus ({what}) au relais, en continu.")
+    @click.option("--interval", default=5.0, help="Secondes entre deux passages.")
+    @click.option("--once", is_flag=True, help="Un seul passage.")
+    def work(interval: float, once: bool) -> None:
+        config = current_app.config
+        while True:
+            sent = deliver_due(
+                db.session, model, mail, config["MAIL_SENDER"], max_failures=config["OUTBOX_MAX_FAILURES"]
+            )
+            db.session.remove()
+            if once:
+                click.echo(f"{sent} e-mail(s) envoyé(s).")
+                return
+            time.sleep(interval)
+
+    return work

@@ -3,12 +3,12 @@ journal of what agents did to it."""
 
 import enum
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rp_soffi.extensions import db
+from rp_soffi.models.agent_action import AgentActionMixin
 from rp_soffi.statement.workflow import CampaignStatus
 from shared.clock import utcnow
 
@@ -48,15 +48,9 @@ CAMPAIGN_EVENT_LABELS = {
 }
 
 
-class CampaignEvent(db.Model):  # type: ignore[name-defined]
+class CampaignEvent(AgentActionMixin, db.Model):  # type: ignore[name-defined]
     """What an agent did to a campaign (soffi.md §9: every agent action is audited), appended and never changed:
     who, when, which campaign, and each field's old and new value (dates as ISO strings)."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime)
-    actor_sub: Mapped[str] = mapped_column(String(255))
-    actor_name: Mapped[str] = mapped_column(String(250))
-    actor_role: Mapped[str] = mapped_column(String(32))
     event: Mapped[CampaignEventType] = mapped_column(Enum(CampaignEventType, native_enum=False, length=32))
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"due_on": ["2025-06-30", "2025-07-15"]}

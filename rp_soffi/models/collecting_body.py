@@ -3,12 +3,12 @@ establishments, an OPCO's regional delegations, share one statement), and the jo
 
 import enum
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rp_soffi.extensions import db
+from rp_soffi.models.agent_action import AgentActionMixin
 from rp_soffi.statement.catalogue import BodyType
 from shared.clock import utcnow
 
@@ -49,15 +49,9 @@ BODY_EVENT_LABELS = {
 }
 
 
-class BodyEvent(db.Model):  # type: ignore[name-defined]
+class BodyEvent(AgentActionMixin, db.Model):  # type: ignore[name-defined]
     """What an agent did to the register (soffi.md §9: every agent action is audited), appended and never changed:
     who, when, which body, and for a change each field's old and new value."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("collecting_body.id"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime)
-    actor_sub: Mapped[str] = mapped_column(String(255))
-    actor_name: Mapped[str] = mapped_column(String(250))
-    actor_role: Mapped[str] = mapped_column(String(32))
     event: Mapped[BodyEventType] = mapped_column(Enum(BodyEventType, native_enum=False, length=32))
-    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # {"name": ["OLD", "NEW"], …}

@@ -15,3 +15,8 @@ class Actor:
     @property
     def agent(self) -> bool:
         return self.role in AGENT_ROLES
+
+    @property
+    def author(self) -> dict[str, str]:
+        """The columns of a journal row that say who acted."""
+        return {"actor_sub": self.sub, "actor_name": self.name, "actor_role": self.role.value}

@@ -249,17 +249,7 @@ def _record(
     now: datetime | None,
     changes: dict[str, Any],
 ) -> None:
-    db.add(
-        BodyEvent(
-            body_id=body.id,
-            at=now or utcnow(),
-            actor_sub=actor.sub,
-            actor_name=actor.name,
-            actor_role=actor.role.value,
-            event=event,
-            changes=changes,
-        )
-    )
+    db.add(BodyEvent(body_id=body.id, at=now or utcnow(), event=event, changes=changes, **actor.author))
     db.flush()
 
 

@@ -141,17 +141,7 @@ def _status_change(before: CampaignStatus, campaign: Campaign) -> dict[str, Any]
 def _record(
     db: DbSession, actor: Actor, campaign: Campaign, event: CampaignEventType, now: datetime, changes: dict[str, Any]
 ) -> None:
-    db.add(
-        CampaignEvent(
-            campaign_id=campaign.id,
-            at=now,
-            actor_sub=actor.sub,
-            actor_name=actor.name,
-            actor_role=actor.role.value,
-            event=event,
-            changes=changes,
-        )
-    )
+    db.add(CampaignEvent(campaign_id=campaign.id, at=now, event=event, changes=changes, **actor.author))
     db.flush()
 
 

@@ -34,13 +34,11 @@ def record(
     event = StatementEvent(
         statement_id=statement.id,
         at=now,
-        actor_sub=actor.sub,
-        actor_name=actor.name,
-        actor_role=actor.role.value,
         action=transition.action,
         from_status=transition.source,
         to_status=transition.target,
         comment=comment.strip() or None,
+        **actor.author,
     )
     statement.status = transition.target
     statement.updated_at = now

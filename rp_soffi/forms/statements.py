@@ -20,6 +20,7 @@ from rp_soffi.statement.catalogue import BodyType, lines_for
 from rp_soffi.statement.csv_import import MAX_COMMENT
 from rp_soffi.statement.values import LineValue
 from shared.forms import AppForm
+from shared.text import has_control_character
 
 MAX_FIGURE_TEXT = 40  # « 9 999 999 999 999,99 » and spaces: longer is not a figure, refused unread
 
@@ -41,6 +42,9 @@ def parse_figures(form: Mapping[str, str], body_type: BodyType) -> TypedFigures:
         count = _text(form, f"nombre-{line.code}", typed) if line.has_count else ""
         comment = form.get(f"commentaire-{line.code}", "")[: MAX_COMMENT + 1]
         typed.texts[f"commentaire-{line.code}"] = comment
+        if has_control_character(comment):  # NUL or the like: neither PostgreSQL nor the XLSX export can hold it
+            typed.errors.setdefault(line.code, []).append(messages.COMMENT_CONTROL)
+            comment = ""
         value = LineValue(comment=comment.strip())
         try:
             value = LineValue(parse_amount(amount), None, value.comment)

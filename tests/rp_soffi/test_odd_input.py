@@ -10,14 +10,19 @@ import webtest
 from rp_soffi import messages
 from rp_soffi.models import Campaign, LineComment, Statement
 from rp_soffi.services import instruction
+from rp_soffi.statement import exports
+from rp_soffi.statement.csv_import import ImportRejected, parse_statement_csv
 from rp_soffi.statement.workflow import Status
 from shared.forms import CONTROL_CHARACTER_TEXT
 from tests.rp_soffi.conftest import AGENT_SIRET, LogIn
 from tests.rp_soffi.factories import (
     AGENT,
     BEFORE_DUE,
+    OPCO_SIRET,
+    load,
     make_body,
     make_campaign,
+    make_draft,
     make_in_instruction,
 )
 from tests.rp_soffi.web import count, form_to, fresh, messages_of
@@ -95,3 +100,39 @@ def test_a_control_character_in_a_decision_comment_is_refused_next_to_it(
     fresh()
     assert session.get(Statement, statement.id).status is Status.EN_INSTRUCTION
     assert count(LineComment) == 0
+
+
+def test_a_control_character_in_a_line_comment_is_refused_next_to_its_line(session, soffi, log_in: LogIn) -> None:
+    """Saved, it made « Exporter XLSX » fail (openpyxl refuses it in a cell: a 500): refused at the save now, what
+    was typed elsewhere kept on the page."""
+    statement = make_draft(session, make_body(session), make_campaign(session))
+    log_in("organisme_collecteur", OPCO_SIRET)
+    form = form_to(soffi.get(f"/etats/{statement.id}"), f"/etats/{statement.id}")
+    form["commentaire-R1"], form["montant-R7"] = "Reçu\x01 en mars", "12 345,67"
+    page = form.submit(status=422)
+    assert messages.COMMENT_CONTROL in messages_of(page, "ligne-R1")
+    assert page.html.select_one("#montant-R7")["value"] == "12 345,67"
+    fresh()
+    assert session.get(Statement, statement.id).figures == statement.figures
+    assert soffi.get(f"/etats/{statement.id}/export.xlsx").status_int == 200
+
+
+def test_an_imported_csv_with_a_control_character_in_a_comment_is_refused_at_its_line() -> None:
+    data = load()
+    lines = exports.statement_csv(data, "OPCO DEMO").splitlines()
+    lines[1] = lines[1] + "\x07"  # the last column: its comment
+    try:
+        parse_statement_csv("\r\n".join(lines).encode(), data.exercice, data.siren, data.body_type)
+    except ImportRejected as rejected:
+        assert [(error.number, error.reason) for error in rejected.errors] == [(2, messages.COMMENT_CONTROL)]
+    else:
+        raise AssertionError("imported")
+
+
+def test_an_xlsx_export_leaves_out_what_a_worksheet_cannot_hold() -> None:
+    """A comment saved before control characters were refused still exports (without them)."""
+    data = load()
+    line = next(code for code, value in data.lines.items() if value.amount_cents is not None)
+    odd = data.lines[line].__class__(data.lines[line].amount_cents, data.lines[line].count, "Reçu\x01\x00 en mars")
+    workbook = exports.statement_xlsx(data.__class__(data.exercice, data.siren, data.body_type, {line: odd}), "OPCO")
+    assert workbook.startswith(b"PK")

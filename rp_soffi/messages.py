@@ -35,6 +35,7 @@ IMPORT_DUPLICATE = "La ligne {code} figure plusieurs fois dans le fichier."
 IMPORT_NO_AMOUNT = "La ligne {code} ne comporte pas de montant : laissez la colonne vide."
 IMPORT_NO_COUNT = "La ligne {code} ne comporte pas de nombre : laissez la colonne vide."
 IMPORT_COMMENT_TOO_LONG = "Le commentaire dépasse {limit} caractères."
+COMMENT_CONTROL = "Le commentaire contient un caractère non autorisé (caractère de contrôle) : retirez-le."
 
 # Services (design: soffi.md gives no wording for these).
 STALE = (

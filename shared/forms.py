@@ -11,17 +11,16 @@ from wtforms import Form as BaseForm
 from wtforms.validators import Length
 
 from shared.identifiers import normalize_phone
+from shared.text import CONTROL_IN_TEXT
 
 CONTROL_CHARACTER_TEXT = "Ce champ contient un caractère non autorisé (caractère de contrôle)."
 
 # C0 controls, DEL and C1 controls: never typed, only pasted or forged; PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-# A multi-line text keeps its line breaks and tabs.
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _refuse_control_characters(form: BaseForm, field: Field) -> None:
-    pattern = _CONTROL_IN_TEXT if isinstance(field, TextAreaField) else _CONTROL
+    pattern = CONTROL_IN_TEXT if isinstance(field, TextAreaField) else _CONTROL
     if isinstance(field.data, str) and pattern.search(field.data):
         raise ValidationError(CONTROL_CHARACTER_TEXT)
 

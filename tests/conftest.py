@@ -150,6 +150,22 @@ def bpf_database(database_server: str | None) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def soffi_database(database_server: str | None) -> str:
+    """SOFFi's own database, migrated once (through its migrations, never create_all); here, not in tests/rp_soffi,
+    so that tests/security's walk and SOFFi's tests share it in one run."""
+    import rp_soffi
+    from rp_soffi.extensions import db
+    from tests.rp_soffi.conftest import soffi_config
+
+    url = new_database(database_server, "soffi")
+    with rp_soffi.create_app(soffi_config(url)).app_context():
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
 def empty_bpf_tables() -> None:
     """Every table of Mon Activité Formation, emptied (in the app context of one of its apps)."""
     from rp_bpf.extensions import db

@@ -5,7 +5,6 @@ between 1 and a million; anything else is shown as ignored, never a 500."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
@@ -15,6 +14,7 @@ from rp_soffi.services.comparison import COMPARABLE, DEFAULT_LINE
 from rp_soffi.services.dashboard import ListFilters
 from rp_soffi.statement.catalogue import BODY_TYPE_LABELS, BodyType
 from rp_soffi.statement.workflow import STATUS_LABELS, Status
+from shared.forms import AppForm
 from shared.web import database_id
 
 MAX_PAGE = 1_000_000
@@ -118,7 +118,7 @@ def campaign_choice(text: str | None, campaigns: list[Campaign]) -> Campaign | N
     return by_id.get(text or "") or (campaigns[0] if campaigns else None)
 
 
-class DeadlineForm(FlaskForm):
+class DeadlineForm(AppForm):
     due_on = StringField("Date limite de dépôt (JJ/MM/AAAA)")
 
     def parsed(self) -> date | None:

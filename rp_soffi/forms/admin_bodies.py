@@ -2,7 +2,6 @@
 lists), « Ajouter un organisme », « Modifier » and « Désactiver » / « Réactiver ». Every field has its French
 message; the service checks the same bounds again."""
 
-from flask_wtf import FlaskForm
 from wtforms import Field, Form, HiddenField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -89,7 +88,7 @@ class EditBodyForm(BodyFieldsForm):
         return lock_of(self.lock.data)
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(AppForm):
     """« Désactiver » / « Réactiver »: the body's version the page showed."""
 
     lock = HiddenField()

@@ -1,7 +1,6 @@
 """The agents' forms on a statement (soffi.md §5.5, §9): a comment on one line, « Valider », « Renvoyer pour
 correction » (its comment required: the service says so, in French)."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -9,9 +8,10 @@ from wtforms.validators import InputRequired
 from rp_soffi import messages
 from rp_soffi.services.instruction import MAX_COMMENT
 from rp_soffi.statement.catalogue import BodyType, lines_for
+from shared.forms import AppForm
 
 
-class LineCommentForm(FlaskForm):
+class LineCommentForm(AppForm):
     line_code = SelectField("Ligne commentée", validators=[InputRequired(messages.CHOOSE_LINE)], validate_choice=False)
     text = TextAreaField("Commentaire pour l'organisme")
 
@@ -25,7 +25,7 @@ class LineCommentForm(FlaskForm):
         return (self.line_code.data or "")[:8], (self.text.data or "")[: MAX_COMMENT + 1]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     comment = TextAreaField("Commentaire")
 
     def clipped(self) -> str:

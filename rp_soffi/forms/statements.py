@@ -6,8 +6,9 @@ other forms (deposit, attachment, import) are WTForms with their CSRF token."""
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from flask_wtf import FlaskForm
+from flask import request
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -18,6 +19,8 @@ from rp_soffi.statement.attachments import KIND_LABELS
 from rp_soffi.statement.catalogue import BodyType, lines_for
 from rp_soffi.statement.csv_import import MAX_COMMENT
 from rp_soffi.statement.values import LineValue
+from shared.forms import AppForm
+from shared.text import has_control_character
 
 MAX_FIGURE_TEXT = 40  # « 9 999 999 999 999,99 » and spaces: longer is not a figure, refused unread
 
@@ -39,6 +42,9 @@ def parse_figures(form: Mapping[str, str], body_type: BodyType) -> TypedFigures:
         count = _text(form, f"nombre-{line.code}", typed) if line.has_count else ""
         comment = form.get(f"commentaire-{line.code}", "")[: MAX_COMMENT + 1]
         typed.texts[f"commentaire-{line.code}"] = comment
+        if has_control_character(comment):  # NUL or the like: neither PostgreSQL nor the XLSX export can hold it
+            typed.errors.setdefault(line.code, []).append(messages.COMMENT_CONTROL)
+            comment = ""
         value = LineValue(comment=comment.strip())
         try:
             value = LineValue(parse_amount(amount), None, value.comment)
@@ -64,7 +70,14 @@ def version_of(form: Mapping[str, str]) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else -1
 
 
-class VersionForm(FlaskForm):
+def uploaded(field: FileField) -> FileStorage | None:
+    """The file a file field sent: the forms read only the text fields (a file part where a text is expected is no
+    text), so the file is taken from the request's files, by the field's name; None when none was chosen."""
+    found = request.files.get(field.name)
+    return found if found else None  # a part without a file name is « no file chosen »
+
+
+class VersionForm(AppForm):
     """A button acting on the statement as the page showed it (« Retirer le dépôt »)."""
 
     version = HiddenField()
@@ -75,7 +88,7 @@ class DepositForm(VersionForm):
     alerts = BooleanField("J'ai pris connaissance des alertes")
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(AppForm):
     kind = SelectField(
         "Type de pièce jointe",
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
@@ -89,5 +102,5 @@ class ImportForm(VersionForm):
     classeur = FileField("Fichier rempli à partir du modèle (XLSX, ou CSV de l'export)")
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(AppForm):
     """A button that only needs its CSRF token (« Saisir l'état », « Supprimer », « Prendre en instruction »)."""

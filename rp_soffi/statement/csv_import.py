@@ -18,6 +18,7 @@ from rp_soffi.statement.amounts import InvalidAmount, InvalidCount, parse_amount
 from rp_soffi.statement.catalogue import BY_CODE, BodyType, Line
 from rp_soffi.statement.rules import total_incorrect
 from rp_soffi.statement.values import LineValue, StatementData
+from shared.text import has_control_character
 
 HEADER = ("exercice", "siren", "raison_sociale", "code_ligne", "libelle", "montant_euros", "nombre", "commentaire")
 # One body's statement is about thirty lines: these bounds refuse anything else before it is parsed.
@@ -118,6 +119,8 @@ def _row_errors(row: list[str], number: int, expected: _Expected, seen: set[str]
         errors.extend(_figure_errors(line, amount, count))
     if len(comment) > MAX_COMMENT:
         errors.append(("comment_too_long", messages.IMPORT_COMMENT_TOO_LONG.format(limit=MAX_COMMENT)))
+    elif has_control_character(comment):
+        errors.append(("comment_control", messages.COMMENT_CONTROL))
     return [RejectedLine(number, code, error_code, reason) for error_code, reason in errors]
 
 

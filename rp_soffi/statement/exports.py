@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from rp_soffi.statement.catalogue import LINES, BodyType, LineKind, lines_for
@@ -173,8 +173,9 @@ def _csv_cell(column: str, value: Value) -> str:
 
 
 def _text(sheet: WriteOnlyWorksheet, value: Value) -> Cell:
-    """A text cell stored as a string (openpyxl would store « =… » as a formula), neutralised as well."""
-    cell = WriteOnlyCell(sheet, value=neutralise(str(value or "")))
+    """A text cell stored as a string (openpyxl would store « =… » as a formula), neutralised as well; without the
+    control characters a worksheet cannot hold (openpyxl refuses them: a comment saved before they were refused)."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", neutralise(str(value or ""))))
     cell.data_type = "s"
     return cell
 

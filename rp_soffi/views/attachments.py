@@ -6,7 +6,7 @@ from werkzeug.wrappers import Response
 
 from rp_soffi import messages
 from rp_soffi.access import check_visible, get_scope, require_soffi_role
-from rp_soffi.forms.statements import AttachmentForm, ButtonForm
+from rp_soffi.forms.statements import AttachmentForm, ButtonForm, uploaded
 from rp_soffi.services import attachments
 from rp_soffi.services.errors import Invalid, NotFound, SoffiError
 from rp_soffi.statement.attachments import MAX_BYTES, AttachmentKind, extension
@@ -24,16 +24,17 @@ TYPES = {"pdf": "application/pdf", "xlsx": XLSX, "csv": CSV}
 def upload(statement_id: int) -> tuple[str, int] | Response:
     statement = visible_statement(statement_id)
     form = AttachmentForm()
-    if _checked(form):
+    sent = uploaded(form.fichier)
+    if _checked(form) and sent is not None:
         try:
             # One byte past the limit is enough to refuse: a huge upload is never read whole.
-            data = form.fichier.data.stream.read(MAX_BYTES + 1)
+            data = sent.stream.read(MAX_BYTES + 1)
             attachments.add_attachment(
                 session(),
                 actor(),
                 statement.id,
                 AttachmentKind(form.kind.data),
-                form.fichier.data.filename or "",
+                sent.filename or "",
                 data,
                 folder(),
                 now(),
@@ -55,7 +56,7 @@ def _checked(form: AttachmentForm) -> bool:
     if form.kind.data not in {kind.value for kind in AttachmentKind}:
         form.kind.errors = [messages.ATTACHMENT_KIND_REQUIRED]
         return False
-    if not form.fichier.data:
+    if uploaded(form.fichier) is None:
         form.fichier.errors = [messages.ATTACHMENT_FILE_REQUIRED]
         return False
     return True

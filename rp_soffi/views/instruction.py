@@ -5,7 +5,6 @@ required). Agents never edit amounts."""
 from collections.abc import Callable
 
 from flask import Blueprint, flash, redirect, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from rp_soffi import messages
@@ -17,12 +16,13 @@ from rp_soffi.services.errors import SoffiError
 from rp_soffi.statement.workflow import Role
 from rp_soffi.views.common import actor, flash_refusal, now, session, visible_statement
 from rp_soffi.views.statement_page import render_statement
+from shared.forms import AppForm
 
 bp = Blueprint("instruction", __name__, url_prefix="/etats")
 Page = tuple[str, int]
 
 
-def _act(statement_id: int, service: Callable[[], object], done: str, form: FlaskForm | None = None) -> Response | None:
+def _act(statement_id: int, service: Callable[[], object], done: str, form: AppForm | None = None) -> Response | None:
     """Run the service; on a refusal show it next to the form's field it is about (else as an alert) and return
     None: the caller shows the page again."""
     try:

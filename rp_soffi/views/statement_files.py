@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from rp_soffi import messages
 from rp_soffi.access import require_soffi_role
-from rp_soffi.forms.statements import ImportForm, version_of
+from rp_soffi.forms.statements import ImportForm, uploaded, version_of
 from rp_soffi.models import Statement
 from rp_soffi.services import statements
 from rp_soffi.services.errors import SoffiError
@@ -80,14 +80,15 @@ def template(statement_id: int) -> Response:
 def import_file(statement_id: int) -> tuple[str, int] | Response:
     statement = visible_statement(statement_id)
     form, body = ImportForm(), statement.body
-    if not form.validate_on_submit() or not form.classeur.data:
+    upload = uploaded(form.classeur)
+    if not form.validate_on_submit() or upload is None:
         form.classeur.errors = [messages.IMPORT_FILE_REQUIRED]
         return render_statement(statement, status=422, import_form=form)
     try:
         # The CSV of §7 is read by its own parser; anything else must be the XLSX template.
-        csv = extension(form.classeur.data.filename or "") == "csv"
+        csv = extension(upload.filename or "") == "csv"
         parse = parse_statement_csv if csv else parse_statement_xlsx
-        raw = form.classeur.data.stream.read(MAX_BYTES + 1)
+        raw = upload.stream.read(MAX_BYTES + 1)
         data = parse(raw, statement.campaign.exercice, body.siren, body.body_type)
         statements.save_figures(session(), actor(), statement.id, version_of(request.form), data.lines, now())
     except ImportRejected as rejected:

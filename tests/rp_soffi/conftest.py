@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import webtest
 from flask import Flask
-from flask_migrate import upgrade
 
 import rp_soffi
 from rp_soffi.config import ATTACHMENTS_FOLDER
@@ -18,7 +17,6 @@ from shared.db import DbSession
 from shared.oidc_client.access import ID_TOKEN_KEY, LOGIN_AT_KEY, USER_KEY
 from shared.oidc_client.claims import HabilitationClaim
 from shared.oidc_client.establishments import CURRENT_KEY
-from tests.conftest import new_database
 from tests.idp.conftest import FreshContext
 from tests.rp_soffi.factories import OPCO_SIRET
 
@@ -36,18 +34,6 @@ def soffi_config(url: str, folder: Path | None = None, smtp_port: int = 9) -> di
     if folder is not None:
         config[ATTACHMENTS_FOLDER] = str(folder)
     return config
-
-
-@pytest.fixture(scope="session")
-def soffi_database(database_server: str | None) -> str:
-    """SOFFi's own database, migrated once (through its migrations, never create_all)."""
-    url = new_database(database_server, "soffi")
-    app = rp_soffi.create_app(soffi_config(url))
-    with app.app_context():
-        upgrade()
-        db.session.remove()
-        db.engine.dispose()
-    return url
 
 
 def empty_soffi_tables() -> None:
@@ -104,6 +90,11 @@ LogIn = Callable[..., None]
 def log_in(soffi_app: Flask, soffi: webtest.TestApp) -> LogIn:
     """`log_in("organisme_collecteur", OPCO_SIRET)`: the session SOFFi's callback would open after a login at
     Mes démarches (the OpenID Connect round trip itself is tested in tests/oidc and tests/integration)."""
+    return session_opener(soffi_app, soffi)
+
+
+def session_opener(soffi_app: Flask, soffi: webtest.TestApp) -> LogIn:
+    """What `log_in` does, for the tests whose folder has another service's `log_in` (tests/security)."""
 
     def open_session(role: str | HabilitationClaim, siret: str = OPCO_SIRET, sub: str = "") -> None:
         claim = role if isinstance(role, HabilitationClaim) else habilitation(role, siret)

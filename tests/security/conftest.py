@@ -14,6 +14,7 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", _STORAGE)
 
 from tests.idp.conftest import app, client, manager, soffi  # noqa: E402, F401  (the IdP as its own tests build it)
 from tests.rp_bpf.conftest import bpf, bpf_app  # noqa: E402, F401  (Mon Activité Formation likewise)
+from tests.rp_soffi.conftest import attachments_folder, soffi_app  # noqa: E402, F401  (SOFFi too)
 from tests.rp_sofi.conftest import log_in, sofi, sofi_app  # noqa: E402, F401  (SOFI likewise)
 from tests.security.walker import TALLY  # noqa: E402
 

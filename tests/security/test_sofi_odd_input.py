@@ -319,8 +319,9 @@ def numbers_on(world: World) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def odd_digits(walker: Walker, who: Identity, pages: list[str]) -> None:
-    """Each field of these pages' posted forms that holds a number given each of DIGITS, the others sensible."""
+def odd_digits(walker: Walker, who: Identity, pages: list[str], fuzzed: Callable[[str], bool] | None = None) -> None:
+    """Each field of these pages' posted forms that holds a number given each of DIGITS, the others sensible (only
+    the `fuzzed` ones when given)."""
     refresh = refresher(walker, who)
     for page in pages:
         who.ensure()
@@ -329,7 +330,11 @@ def odd_digits(walker: Walker, who: Identity, pages: list[str]) -> None:
             if spec.method != "POST" or urlsplit(spec.action).path == "/deconnexion":
                 continue
             current = refresh(spec)
-            numeric = {name for name, value in current.fields if name != "csrf_token" and NUMERIC.fullmatch(value)}
+            numeric = {
+                name
+                for name, value in current.fields
+                if name != "csrf_token" and NUMERIC.fullmatch(value) and (fuzzed is None or fuzzed(name))
+            }
             for name in sorted(numeric):
                 for value in DIGITS:
                     pairs: Pairs = [(key, value if key == name else old.encode()) for key, old in current.fields]

@@ -83,9 +83,10 @@ def _shorten(data: bytes | str, limit: int = 160) -> str:
 
 @dataclass(frozen=True)
 class FilePart:
-    """A multipart file where the form has a text field."""
+    """A multipart file where the form has a text field (or an odd file where it has a file field)."""
 
     content: bytes = b"%PDF-1.4 not a text field\x00\xff"
+    filename: bytes = b"odd.pdf"  # bytes: a name that is not UTF-8 reaches the app as sent
 
 
 Value = bytes | FilePart
@@ -102,13 +103,14 @@ def multipart(pairs: Pairs) -> tuple[bytes, str]:
     for name, value in pairs:
         if isinstance(value, FilePart):
             head = (
-                f'Content-Disposition: form-data; name="{name}"; filename="odd.pdf"\r\n'
-                "Content-Type: application/octet-stream\r\n\r\n"
+                f'Content-Disposition: form-data; name="{name}"; filename="'.encode()
+                + value.filename
+                + b'"\r\nContent-Type: application/octet-stream\r\n\r\n'
             )
             data = value.content
         else:
-            head, data = f'Content-Disposition: form-data; name="{name}"\r\n\r\n', value
-        chunks.append(f"--{boundary}\r\n{head}".encode() + data + b"\r\n")
+            head, data = f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode(), value
+        chunks.append(f"--{boundary}\r\n".encode() + head + data + b"\r\n")
     chunks.append(f"--{boundary}--\r\n".encode())
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
@@ -338,17 +340,20 @@ class Walker:
 
     # Forms -------------------------------------------------------------------------------------------------------
 
-    def fuzz_form(self, spec: FormSpec, refresh: Callable[[FormSpec], FormSpec]) -> None:
+    def fuzz_form(
+        self, spec: FormSpec, refresh: Callable[[FormSpec], FormSpec], fuzzed: Callable[[str], bool] | None = None
+    ) -> None:
         """Each field in turn given each odd value, then a file part, then Hypothesis' mixes over all
         fields; the sensible submission last (it may change what the page shows). A request refused
-        for its CSRF token (the session changed meanwhile) is sent again with a fresh one."""
+        for its CSRF token (the session changed meanwhile) is sent again with a fresh one. `fuzzed` may
+        keep some fields sensible: those many fields one loop of the view parses alike (a sample is walked)."""
         state = {"spec": refresh(spec)}
 
-        def submit(change: Callable[[list[tuple[str, str]]], Pairs]) -> None:
+        def submit(change: Callable[[list[tuple[str, str]]], Pairs], retry: bool = True) -> None:
             for attempt in range(2):
                 current = state["spec"]
                 response = self.send(current.method, current.action, body=change(current.fields))
-                if response is None or not _refused_for_csrf(response) or attempt:
+                if response is None or not _refused_for_csrf(response) or attempt or not retry:
                     return
                 state["spec"] = refresh(current)
 
@@ -361,12 +366,18 @@ class Walker:
 
             return change
 
-        targets = [name for name in dict.fromkeys(spec.names) if name != "csrf_token"]
+        # The token, « csrf_token » or a prefixed form's « <prefix>-csrf_token »: sent odd once, never fuzzed (each
+        # refusal would only fetch the page again).
+        tokens = [name for name in spec.names if name.rsplit("-", 1)[-1] == "csrf_token"] or ["csrf_token"]
+        targets = [
+            name for name in dict.fromkeys(spec.names) if name not in tokens and (fuzzed is None or fuzzed(name))
+        ]
         for name in targets:
             for value in ODD_VALUES:
                 submit(replaced(name, value))
             submit(replaced(name, FilePart()))
-        submit(replaced("csrf_token", b"\xff\x00"))
+        for name in tokens:
+            submit(replaced(name, b"\xff\x00"), retry=False)  # refused for its token: as it must be
 
         choices = st.sampled_from(["keep", "odd", "odd", "drop", "twice", "file"])
 
@@ -442,6 +453,7 @@ class Identity:
     real: dict[str, list[str]]  # path arguments' real values, by name
     pages: list[str] = field(default_factory=list)  # pages beyond the routes' sensible paths (forms shown by query)
     prepare: dict[str, Callable[[], None]] = field(default_factory=dict)
+    fuzzed: Callable[[str], bool] | None = None  # the fields fuzz_form walks (all when None)
 
 
 def walk(walker: Walker, who: Identity, excluded: set[str]) -> None:
@@ -482,7 +494,7 @@ def walk(walker: Walker, who: Identity, excluded: set[str]) -> None:
         if spec.method == "GET":
             walker.walk_query(urlsplit(spec.action).path, spec.names)
         else:
-            walker.fuzz_form(spec, refresh)
+            walker.fuzz_form(spec, refresh, who.fuzzed)
 
 
 def refresher(walker: Walker, who: Identity) -> Callable[[FormSpec], FormSpec]:

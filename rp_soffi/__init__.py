@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from rp_soffi import antivirus
 from rp_soffi.config import ATTACHMENTS_FOLDER, SERVICE
 from rp_soffi.statement.amounts import format_amount, format_variation
 from shared import mail as relay
@@ -34,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault(DGEFP_MAILBOX, os.environ.get(DGEFP_MAILBOX) or DEMO_DGEFP_MAILBOX)
     if app.config.get("ENV_PRODUCTION") and app.config[DGEFP_MAILBOX] == DEMO_DGEFP_MAILBOX:
         raise UnsafeConfiguration(f"{DGEFP_MAILBOX}: the DGEFP's address for the statements filed is not set.")
+    # Each attachment is scanned by ClamAV's daemon when SOFFI_CLAMD_ADDRESS names one (rp_soffi/antivirus.py).
+    app.config.setdefault(antivirus.SETTING, os.environ.get(antivirus.SETTING, ""))
+    app.extensions[antivirus.SCANNER] = antivirus.scanner_from(app.config[antivirus.SETTING])
     Path(app.instance_path).mkdir(exist_ok=True)
     # Attachments are files, outside the database (SOFFI_ATTACHMENTS_FOLDER; default under instance/).
     app.config.setdefault(

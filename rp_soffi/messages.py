@@ -13,6 +13,10 @@ VARIATION = "Variation de {p} % par rapport à l'exercice {previous}."
 CERTIFIED_ACCOUNTS = "Joignez les comptes annuels certifiés avant de déposer."
 CAMPAIGN_CLOSED = "La campagne est close : contactez la DGEFP."
 ATTACHMENT_FORMAT = "Format accepté : PDF, XLSX ou CSV, 10 Mo maximum."
+ATTACHMENT_INFECTED = "Ce fichier contient un virus ({found}) : il n'a pas été enregistré."
+ATTACHMENT_SCAN_UNAVAILABLE = (
+    "L'analyse antivirus des fichiers est momentanément indisponible : réessayez dans quelques minutes."
+)
 
 # Permissions (soffi.md §2), verbatim.
 FORBIDDEN = "Vous n'avez pas les droits pour cette action."

@@ -39,8 +39,9 @@ WEB = ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR")
 
 
 # What a service reads beyond what every service does: SOFFi announces each statement filed to the DGEFP's mailbox,
-# and keeps the attachments' files in a folder (a volume shared by its containers in compose).
-SERVICE_EXTRAS = {"soffi": ("SOFFI_DGEFP_MAILBOX", "SOFFI_ATTACHMENTS_FOLDER")}
+# keeps the attachments' files in a folder (a volume shared by its containers in compose) and has them scanned by
+# ClamAV's daemon.
+SERVICE_EXTRAS = {"soffi": ("SOFFI_DGEFP_MAILBOX", "SOFFI_ATTACHMENTS_FOLDER", "SOFFI_CLAMD_ADDRESS")}
 
 
 def client_env(code: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ the file system (it is kept, cleaned, only to be shown), so a name like « ../..
 content sent twice is one file. Files are never deleted: a frozen version may list them."""
 
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -14,6 +15,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from rp_soffi import messages
+from rp_soffi.antivirus import NoScanner, Scanner, ScannerUnavailable
 from rp_soffi.models import Attachment
 from rp_soffi.services import history
 from rp_soffi.services.actor import Actor
@@ -21,13 +23,26 @@ from rp_soffi.services.errors import Invalid, NotFound
 from rp_soffi.services.statements import get_statement
 from rp_soffi.services.transaction import transaction
 from rp_soffi.statement.attachments import HEAD_BYTES, AttachmentKind
-from rp_soffi.statement.rules import attachment_format
+from rp_soffi.statement.rules import Kind, Problem, attachment_format
 from rp_soffi.statement.workflow import Action
 from shared.db import DbSession
 
+logger = logging.getLogger(__name__)
 MAX_NAME = 120
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|]')
 _HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def _scanned(scanner: Scanner, data: bytes) -> list[Problem]:
+    try:
+        found = scanner.scan(data)
+    except ScannerUnavailable as error:
+        logger.error("Attachment not scanned: %s", error)
+        return [Problem("attachment_scan", Kind.BLOCKING, (), messages.ATTACHMENT_SCAN_UNAVAILABLE)]
+    if found is None:
+        return []
+    logger.warning("Attachment refused: virus %s", found[:200])  # security-relevant: the operators see it
+    return [Problem("attachment_virus", Kind.BLOCKING, (), messages.ATTACHMENT_INFECTED.format(found=found[:200]))]
 
 
 def sanitise_name(filename: str) -> str:
@@ -52,12 +67,15 @@ def add_attachment(
     data: bytes,
     folder: Path,
     now: datetime,
+    scanner: Scanner | None = None,
 ) -> Attachment:
     """Attach a file to a statement its collectors may edit now (« Brouillon » or « À corriger », campaign open);
-    Invalid with « Format accepté : PDF, XLSX ou CSV, 10 Mo maximum. » for any other file."""
+    Invalid with « Format accepté : PDF, XLSX ou CSV, 10 Mo maximum. » for any other file, and for a file the
+    scanner finds a virus in or cannot scan."""
     statement = get_statement(db, statement_id)
     history.check(Action.MODIFIER, statement.status, actor, statement.campaign.status)
     problems = attachment_format(filename[-1000:], len(data), data[:HEAD_BYTES])
+    problems = problems or _scanned(scanner or NoScanner(), data)
     if problems:
         raise Invalid(problems)
     digest = hashlib.sha256(data).hexdigest()

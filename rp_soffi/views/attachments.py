@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from rp_soffi import messages
 from rp_soffi.access import check_visible, get_scope, require_soffi_role
+from rp_soffi.antivirus import SCANNER
 from rp_soffi.forms.statements import AttachmentForm, ButtonForm, uploaded
 from rp_soffi.services import attachments
 from rp_soffi.services.errors import Invalid, NotFound, SoffiError
@@ -38,6 +39,7 @@ def upload(statement_id: int) -> tuple[str, int] | Response:
                 data,
                 folder(),
                 now(),
+                current_app.extensions[SCANNER],
             )
         except Invalid as error:
             form.fichier.errors = [error.message]

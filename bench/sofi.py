@@ -565,18 +565,21 @@ def catalogue_calls(today: date) -> list[Call]:
 
 
 def queue_calls(today: date) -> list[Call]:
-    def queue(filters: QueueFilter) -> Callable[[], Any]:
-        return lambda: validation.queue(db.session, filters)
+    def queue(filters: QueueFilter, pages: dict[str, int | None] | None = None) -> Callable[[], Any]:
+        return lambda: validation.queue(db.session, filters, pages)
 
     def sizes(found: validation.Queue) -> str:
-        return f"{len(found.actions)} actions, {len(found.answers)} answers, {len(found.records)} records"
+        lists = {"actions": found.actions, "answers": found.answers, "records": found.records}
+        return ", ".join(f"{len(page.items)}/{page.total} {name}" for name, page in lists.items())
 
     return [
         Call("queue: everything", queue(QueueFilter()), sizes),
         Call("queue: actions, département 44", queue(QueueFilter("actions", "44")), sizes),
         Call("queue: sent in the last 7 days", queue(QueueFilter(since=today - timedelta(days=7))), sizes),
         Call("queue: annuaire", queue(QueueFilter("annuaire")), sizes),
-    ]
+        Call("queue: deep pages (100, 40, 5)", queue(QueueFilter(), {"actions": 100, "reponses": 40, "annuaire": 5}),
+             sizes),
+    ]  # fmt: skip
 
 
 # Proposed queries (not in the code yet): hand-written SQL timed like the calls above, to show what a change gives

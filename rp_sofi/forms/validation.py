@@ -61,6 +61,11 @@ class QueueFilterForm(Form):
         }
         return QueueFilter(kept["type"], kept["departement"], kept["depuis"])
 
+    def args(self) -> dict[str, str]:
+        """The valid filters as the URL gives them, for the page links (`filters` validated the form)."""
+        return {name: self[name].raw_data[0] for name in ("type", "departement", "depuis")
+                if self[name].raw_data and self[name].raw_data[0] and not self[name].errors}  # fmt: skip
+
 
 class DecisionForm(AppForm):
     """« Valider la saisie », and « Valider » an annuaire record."""

@@ -94,7 +94,12 @@ class Action(db.Model):  # type: ignore[name-defined]
     __mapper_args__ = {"version_id_col": version}
     # The Carif-Oref's counters filter on these three columns over the whole region: with all three in the
     # index they are read from it alone (index-only scan) instead of the table and its snapshots.
-    __table_args__ = (Index("ix_action_status", "status", "certifinfo_remplace", "site_dispensateur_id"),)
+    # The « File de validation » pages each status oldest first (and by département): walking this index in order
+    # reads the page's entries only, not every pending action's row (bench/README.md).
+    __table_args__ = (
+        Index("ix_action_status", "status", "certifinfo_remplace", "site_dispensateur_id"),
+        Index("ix_action_queue", "status", "submitted_at", "id", "site_dispensateur_id"),
+    )
 
 
 class Session(db.Model):  # type: ignore[name-defined]

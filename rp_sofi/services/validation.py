@@ -3,10 +3,10 @@ records), what changed in an action since it was last validated, and the formati
 the Carif-Oref enters itself. The decisions themselves are `workflow`'s and `annuaire`'s."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, Subquery, cast, func, literal_column, select, union_all
 
 from rp_sofi import messages
 from rp_sofi.access import Scope
@@ -24,10 +24,12 @@ from rp_sofi.models import (
 from rp_sofi.services import annuaire, publication
 from rp_sofi.services.errors import Invalid, NotAllowed
 from rp_sofi.services.transaction import transaction
-from shared.clock import in_paris
+from shared.clock import PARIS
 from shared.db import DbSession
+from shared.paging import PAGE_SIZE, Page, page_number
 
 KINDS = ("actions", "annuaire")
+SECTIONS = ("actions", "reponses", "annuaire")  # the page's three lists, each paged on its own
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,9 @@ class PendingRecord:
 
 @dataclass(frozen=True)
 class Queue:
-    actions: list[PendingAction]  # en attente de validation
-    answers: list[PendingAction]  # en attente de réponses (the organisation's turn)
-    records: list[PendingRecord]
+    actions: Page[PendingAction]  # en attente de validation
+    answers: Page[PendingAction]  # en attente de réponses (the organisation's turn)
+    records: Page[PendingRecord]
 
 
 @dataclass(frozen=True)
@@ -76,66 +78,122 @@ class Change:
     after: str
 
 
-def _kept(filters: QueueFilter, kind: str, departement: str, submitted_at: datetime | None) -> bool:
-    if filters.kind not in (None, kind) or filters.departement not in (None, departement):
-        return False
-    return filters.since is None or (submitted_at is not None and in_paris(submitted_at).date() >= filters.since)
+def _day_start(day: date) -> datetime:
+    """The stored (naive UTC) time at which `day` begins in Paris: « submitted since » compares with it."""
+    return datetime.combine(day, time(), PARIS).astimezone(UTC).replace(tzinfo=None)
 
 
-def _pending_actions(db: DbSession, filters: QueueFilter) -> list[PendingAction]:
-    # Columns, not Action objects: each validated action carries its published snapshot, and building thousands
-    # of objects (with that JSON) was most of the queue's second at regional scale (bench/sofi.py).
+def _paged(total: int, wanted: int | None) -> tuple[int, int]:
+    """The page to show and its offset."""
+    number = page_number(total, wanted)
+    return number, (number - 1) * PAGE_SIZE
+
+
+def _pending_actions(
+    db: DbSession, status: ActionStatus, filters: QueueFilter, wanted: int | None
+) -> Page[PendingAction]:
+    """One page of the actions in `status`, oldest first: the département and « since » in SQL, the page's ids
+    taken first, then only those joined to their formation, site and établissement (each action has one of each)."""
+    where: list[ColumnElement[bool]] = [Action.status == status]
+    if filters.departement:  # where the action is given: its « Site dispensateur »
+        in_departement = Site.code_postal.startswith(filters.departement, autoescape=True)
+        where.append(Action.site_dispensateur_id.in_(select(Site.id).where(in_departement)))
+    if filters.since:
+        where.append(Action.submitted_at >= _day_start(filters.since))
+    total = db.scalar(select(func.count()).select_from(Action).where(*where)) or 0
+    number, offset = _paged(total, wanted)
+    order = (Action.submitted_at, Action.id)
+    page_ids = select(Action.id).where(*where).order_by(*order).limit(PAGE_SIZE).offset(offset)
     query = (
         select(
-            Action.id, Action.siret, Action.status, Action.question, Action.answer, Action.submitted_at,
-            Action.complement_intitule, Formation.intitule, Site.code_postal, Etablissement.raison_sociale,
+            Action.id, Action.siret, Action.question, Action.answer, Action.submitted_at, Action.complement_intitule,
+            Formation.intitule, Site.code_postal, Etablissement.raison_sociale,
         )
         .join(Formation, Formation.id == Action.formation_id)
         .join(Site, Site.id == Action.site_dispensateur_id)
         .join(Etablissement, Etablissement.siret == Action.siret)
-        .where(Action.status.in_([ActionStatus.EN_ATTENTE_VALIDATION, ActionStatus.EN_ATTENTE_REPONSE]))
-        .order_by(Action.submitted_at, Action.id)
+        .where(Action.id.in_(page_ids))
+        .order_by(*order)
     )  # fmt: skip
-    found = []
-    for row in db.execute(query):
-        departement = row.code_postal[:2]
-        if _kept(filters, "actions", departement, row.submitted_at):
-            intitule = row.intitule + (f" — {row.complement_intitule}" if row.complement_intitule else "")
-            question = row.question if row.status is ActionStatus.EN_ATTENTE_REPONSE else None
-            found.append(PendingAction(
-                row.id, intitule, row.raison_sociale, row.siret, departement, row.submitted_at, question, row.answer,
-            ))  # fmt: skip
-    return found
+    asked = status is ActionStatus.EN_ATTENTE_REPONSE
+    items = [
+        PendingAction(
+            row.id, row.intitule + (f" — {row.complement_intitule}" if row.complement_intitule else ""),
+            row.raison_sociale, row.siret, row.code_postal[:2], row.submitted_at, row.question if asked else None,
+            row.answer,
+        )
+        for row in db.execute(query)
+    ]  # fmt: skip
+    return Page(items, total, number)
 
 
-def _pending_records(db: DbSession, filters: QueueFilter) -> list[PendingRecord]:
+def _pending_record_keys(filters: QueueFilter) -> Subquery:
+    """The pending établissements and sites as (kind, id, submitted_at), filtered: one list from two tables."""
     pending = RecordStatus.EN_ATTENTE_VALIDATION
-    query = (
-        select(Etablissement, SireneEstablishment.code_postal)
+    etablissements = (
+        select(literal_column("'etablissement'", String).label("kind"), Etablissement.siret.label("id"),
+               Etablissement.submitted_at.label("submitted_at"))
         .outerjoin(SireneEstablishment, SireneEstablishment.siret == Etablissement.siret)
         .where(Etablissement.status == pending)
+    )  # fmt: skip
+    sites = select(literal_column("'site'", String), cast(Site.id, String), Site.submitted_at).where(
+        Site.status == pending
     )
-    records = [
-        PendingRecord("etablissement", etab.siret, etab.raison_sociale, etab.raison_sociale, etab.siret,
-                      (code_postal or "")[:2], etab.submitted_at, False)
-        for etab, code_postal in db.execute(query)
-    ]  # fmt: skip
-    sites = select(Site, Etablissement.raison_sociale).join(Site.etablissement).where(Site.status == pending)
-    records += [
-        PendingRecord("site", str(site.id), site.nom_usage, organisme, site.siret, site.code_postal[:2],
-                      site.submitted_at, site.previous is None)
-        for site, organisme in db.execute(sites)
-    ]  # fmt: skip
-    kept = [record for record in records if _kept(filters, "annuaire", record.departement, record.submitted_at)]
-    return sorted(kept, key=lambda record: (record.submitted_at or datetime.min, record.kind, record.id))
+    if filters.departement:  # an établissement is where the directory says; a site, at its own address
+        departement = filters.departement
+        etablissements = etablissements.where(SireneEstablishment.code_postal.startswith(departement, autoescape=True))
+        sites = sites.where(Site.code_postal.startswith(departement, autoescape=True))
+    if filters.since:
+        etablissements = etablissements.where(Etablissement.submitted_at >= _day_start(filters.since))
+        sites = sites.where(Site.submitted_at >= _day_start(filters.since))
+    return union_all(etablissements, sites).subquery("pending_record")
 
 
-def queue(db: DbSession, filters: QueueFilter) -> Queue:
-    """What waits for the Carif-Oref, oldest first."""
-    actions = _pending_actions(db, filters)
-    waiting = [item for item in actions if item.question is None]
-    answers = [item for item in actions if item.question is not None]
-    return Queue(waiting, answers, _pending_records(db, filters))
+def _pending_records(db: DbSession, filters: QueueFilter, wanted: int | None) -> Page[PendingRecord]:
+    """One page of the établissements and sites waiting, oldest first (never sent first), then établissements
+    before sites, then by id: the page's keys from the union, then only those records loaded."""
+    keys = _pending_record_keys(filters)
+    total = db.scalar(select(func.count()).select_from(keys)) or 0
+    number, offset = _paged(total, wanted)
+    order = (keys.c.submitted_at.nulls_first(), keys.c.kind, keys.c.id)
+    rows = db.execute(select(keys.c.kind, keys.c.id).order_by(*order).limit(PAGE_SIZE).offset(offset))
+    page: list[tuple[str, str]] = [(row.kind, row.id) for row in rows]
+    found: dict[tuple[str, str], PendingRecord] = {}
+    sirets = [key for kind, key in page if kind == "etablissement"]
+    if sirets:
+        query = (
+            select(Etablissement, SireneEstablishment.code_postal)
+            .outerjoin(SireneEstablishment, SireneEstablishment.siret == Etablissement.siret)
+            .where(Etablissement.siret.in_(sirets))
+        )
+        for etab, code_postal in db.execute(query):
+            found["etablissement", etab.siret] = PendingRecord(
+                "etablissement", etab.siret, etab.raison_sociale, etab.raison_sociale, etab.siret,
+                (code_postal or "")[:2], etab.submitted_at, False,
+            )  # fmt: skip
+    site_ids = [int(key) for kind, key in page if kind == "site"]
+    if site_ids:
+        query = select(Site, Etablissement.raison_sociale).join(Site.etablissement).where(Site.id.in_(site_ids))
+        for site, organisme in db.execute(query):
+            found["site", str(site.id)] = PendingRecord(
+                "site", str(site.id), site.nom_usage, organisme, site.siret, site.code_postal[:2], site.submitted_at,
+                site.previous is None,
+            )  # fmt: skip
+    return Page([found[kind, key] for kind, key in page if (kind, key) in found], total, number)
+
+
+def queue(db: DbSession, filters: QueueFilter, pages: dict[str, int | None] | None = None) -> Queue:
+    """What waits for the Carif-Oref, oldest first: one page of each list (`pages`: the one wanted for each of
+    SECTIONS, the first by default), the lists the type filter leaves out not read."""
+    wanted = pages or {}
+    nothing: Page[Any] = Page([], 0, 1)
+    if filters.kind in (None, "actions"):
+        actions = _pending_actions(db, ActionStatus.EN_ATTENTE_VALIDATION, filters, wanted.get("actions"))
+        answers = _pending_actions(db, ActionStatus.EN_ATTENTE_REPONSE, filters, wanted.get("reponses"))
+    else:
+        actions = answers = nothing
+    records = _pending_records(db, filters, wanted.get("annuaire")) if filters.kind in (None, "annuaire") else nothing
+    return Queue(actions, answers, records)
 
 
 def history(db: DbSession, object_type: str, object_id: str) -> list[JournalEntry]:

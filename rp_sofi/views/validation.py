@@ -47,11 +47,12 @@ def _endpoint_url(endpoint: str, **values: Any) -> str | None:
 @require_sofi_role(CARIF)
 def index() -> Page:
     form = QueueFilterForm(request.args)
-    context = {
-        "form": form,
-        "queue": validation.queue(db.session, form.filters()),
-        "form_has_errors": bool(form.errors),
-    }
+    pages = {section: request.args.get(f"page_{section}", type=int) for section in validation.SECTIONS}
+    queue = validation.queue(db.session, form.filters(), pages)
+    # Each list's page links keep the filters and the other lists' pages.
+    numbers = zip(validation.SECTIONS, (queue.actions.number, queue.answers.number, queue.records.number), strict=True)
+    kept = form.args() | {f"page_{section}": number for section, number in numbers if number > 1}
+    context = {"form": form, "queue": queue, "args": kept, "form_has_errors": bool(form.errors)}
     return render_template("validation/index.html", **context), 422 if form.errors else 200
 
 

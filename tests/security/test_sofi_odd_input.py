@@ -268,7 +268,7 @@ def carif(sofi: webtest.TestApp, log_in: LogIn, world: World) -> Identity:
 
 def queries(world: World) -> dict[str, list[tuple[str, dict[str, str]]]]:
     """Pages shown with a query, by identity: `walk` sends each parameter alone, these keep the others sensible
-    (a list of the dashboard with an odd page number, the queue filtered with an odd date, …)."""
+    (a list of the dashboard with an odd page number, the queue filtered with an odd date or paged oddly, …)."""
     return {
         "logged out": [("/catalogue", {"formacode": "14201", "lieu": "Roche", "date": "2020-01-01", "page": "2"})],
         "gestionnaire": [
@@ -280,6 +280,7 @@ def queries(world: World) -> dict[str, list[tuple[str, dict[str, str]]]]:
         "valideur Carif-Oref": [
             ("/", {"departement": "85", "liste": "annuaire-attente", "page": "2"}),
             ("/validation", {"type": "annuaire", "departement": "44", "depuis": "2020-01-01"}),
+            ("/validation", {"page_actions": "2", "page_reponses": "2", "page_annuaire": "2"}),
             ("/formations/creer", {"mode": "rncp", "q": "RNCP12345", "siret": IDMV}),
             ("/annuaire", {"siret": IDMV, "site": str(world.site)}),
         ],

@@ -437,6 +437,9 @@ def test_a_worker_that_dies_mid_run_leaves_the_notice_pending(
             "IDP_PUBLIC_URL": idp_url,
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": str(idp_app.config["MAIL_PORT"]),
+            # Every process of the provider shares the secret its signing keys are encrypted with (here derived
+            # from SECRET_KEY): the worker signs the logout token with the key the test's provider created.
+            "SECRET_KEY": idp_app.config["SECRET_KEY"],
         }
         worker = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "idp", "outbox", "send"],

@@ -28,6 +28,12 @@ def program(name: str) -> str:
 
 def alive(pid: int) -> bool:
     try:
+        # A child of this process (started by this `up`, then killed) is a zombie until reaped: reap it first.
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass  # started by another run: not ours to reap
+    try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False

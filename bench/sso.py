@@ -103,13 +103,13 @@ def authorization_request(client_id: str) -> tuple[str, dict[str, str]]:
     }
 
 
-def login_form(html: str) -> tuple[str, dict[str, str]]:
+def login_form(html: str, email: str = EMAIL, password: str = PASSWORD) -> tuple[str, dict[str, str]]:
     """Where the login page's form posts, and what the bench's person types into it (with the page's
     CSRF token)."""
     action = re.search(r'<form method="post" action="([^"]+)"', html)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert action and token, "no login form on the page"
-    return unescape(action.group(1)), {"csrf_token": token.group(1), "email": EMAIL, "password": PASSWORD}
+    return unescape(action.group(1)), {"csrf_token": token.group(1), "email": email, "password": password}
 
 
 class Flow:

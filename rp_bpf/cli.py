@@ -15,6 +15,7 @@ from rp_bpf.extensions import db, mail
 from rp_bpf.models import OutboxMessage
 from rp_bpf.services import public_list, reminders
 from shared.clock import utcnow
+from shared.db import outliving_outages
 from shared.outbox import worker_command
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
@@ -34,15 +35,20 @@ def init_app(app: Flask) -> None:
 def send_reminders(every: float | None) -> None:
     """Écrire les rappels dus (30 et 7 jours avant la date limite) et les avis de délégation finissant avant elle,
     chacun une fois, avec leurs e-mails."""
-    while True:
+
+    def run() -> None:
         # Most organisations have nothing due: the batches loop until none is left today.
         while (sent := reminders.send_due(db.session, utcnow())) > 0:
             click.echo(f"{sent} rappel(s) écrit(s).")
         while (sent := reminders.send_delegation_notices(db.session, utcnow())) > 0:
             click.echo(f"{sent} avis de fin de délégation écrit(s).")
+
+    if every is None:
+        run()
+        return
+    while True:
+        outliving_outages(db.session, run, "BPF reminders")
         db.session.remove()
-        if every is None:
-            return
         time.sleep(every)
 
 

@@ -1,11 +1,15 @@
 """Typing helper: services accept a plain Session or Flask-SQLAlchemy's scoped `db.session`; the constraint
 naming convention of every app; and a way to run a request's statements without a transaction around them."""
 
-from typing import Any, TypeAlias
+import logging
+from collections.abc import Callable
+from typing import Any, TypeAlias, TypeVar
 
+from sqlalchemy.exc import OperationalError, PendingRollbackError
 from sqlalchemy.orm import Session, scoped_session
 
 DbSession: TypeAlias = Session | scoped_session[Any]
+T = TypeVar("T")
 
 # Named constraints, so that Alembic migrations are the same on SQLite and PostgreSQL (every app's metadata).
 NAMING_CONVENTION = {
@@ -26,3 +30,20 @@ def without_transaction(session: DbSession) -> None:
     session takes then, until its next commit.
     """
     session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+# A database that does not answer (a restart, a failover): the connection is gone, not the data.
+OUTAGE = (OperationalError, PendingRollbackError)
+log = logging.getLogger(__name__)
+
+
+def outliving_outages(session: scoped_session[Any], job: Callable[[], T], what: str) -> T | None:
+    """One pass of a long-running job (a worker, a scheduled loop) that a database outage does not end: the error is
+    logged in one line, the session and its dead connection discarded, and None returned — the next pass opens a new
+    connection, as a web request does after its French 503 page. Other errors still end the process."""
+    try:
+        return job()
+    except OUTAGE as error:
+        log.warning("%s: database unavailable (%s), trying again at the next pass", what, type(error).__name__)
+        session.remove()
+        return None

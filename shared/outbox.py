@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, aliased, mapped_column
 
 from shared import metrics
 from shared.clock import utcnow
-from shared.db import DbSession
+from shared.db import DbSession, outliving_outages
 from shared.mail import RelayConnection, open_connection, redact
 
 log = logging.getLogger(__name__)
@@ -243,14 +243,18 @@ def worker_command(db: SQLAlchemy, model: type[OutboxMixin], mail: Mail, what: s
     @click.option("--once", is_flag=True, help="Un seul passage.")
     def work(interval: float, once: bool) -> None:
         config = current_app.config
-        while True:
-            sent = deliver_due(
+
+        def deliver() -> int:
+            return deliver_due(
                 db.session, model, mail, config["MAIL_SENDER"], max_failures=config["OUTBOX_MAX_FAILURES"]
             )
+
+        if once:
+            click.echo(f"{deliver()} e-mail(s) envoyé(s).")
+            return
+        while True:
+            outliving_outages(db.session, deliver, "outbox worker")
             db.session.remove()
-            if once:
-                click.echo(f"{sent} e-mail(s) envoyé(s).")
-                return
             time.sleep(interval)
 
     return work

@@ -13,6 +13,7 @@ from idp.models import OutboxMessage
 from idp.services import backchannel_logout
 from idp.services import outbox as dead_letters
 from shared import metrics
+from shared.db import outliving_outages
 from shared.outbox import deliver_due
 
 outbox_cli = AppGroup("outbox", help="Envoi des e-mails et des avis de déconnexion en attente.")
@@ -42,7 +43,7 @@ def work(interval: float, metrics_bind: str | None) -> None:
         metrics.serve_in_background(current_app._get_current_object(), host, int(port))  # type: ignore[attr-defined]
     click.echo("Envoi des e-mails et des avis de déconnexion en attente… (Ctrl-C pour arrêter)")
     while True:
-        _deliver()
+        outliving_outages(db.session, _deliver, "outbox worker")
         db.session.remove()
         time.sleep(interval)
 

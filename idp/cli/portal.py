@@ -16,6 +16,7 @@ from idp.models import AccessRequest, ActivationCode, AuditEvent, AuditEventType
 from idp.services import access_requests, activation_codes, expiry_reminders, habilitations
 from idp.services.directory import find_establishment
 from shared.clock import in_paris
+from shared.db import outliving_outages
 from shared.identifiers import siret_error
 
 # The French texts of these commands (idp/messages.py holds those of the web pages).
@@ -129,10 +130,13 @@ def repeat(every: int | None, announce: str, run: Callable[[], str]) -> None:
     """A scheduled job: once, or every N seconds until Ctrl-C, saying each time what it did."""
     if every is not None:
         click.echo(announce.format(every=every))
-    while True:
+    if every is None:
         click.echo(run())
-        if every is None:
-            return
+        return
+    while True:
+        done = outliving_outages(db.session, run, "scheduled job")
+        if done is not None:
+            click.echo(done)
         db.session.remove()
         time.sleep(every)
 

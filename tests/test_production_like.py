@@ -47,5 +47,8 @@ def test_nginx_balances_the_two_local_instances_as_deploy_says(tmp_path: Path) -
     assert "server 127.0.0.1:18081 max_fails=2" in config and "server 127.0.0.1:18082 max_fails=2" in config
     assert "idp-1" not in config and f"pid {tmp_path}/run/nginx.pid;" in config
     deployed = (Path(__file__).parents[1] / "deploy" / "nginx" / "nginx.conf").read_text()
-    assert "proxy_next_upstream error timeout;" in deployed and deployed.count("location") == 2
-    assert config.count("location") == 2 and "proxy_next_upstream error timeout;" in config
+    assert "proxy_next_upstream error timeout;" in deployed and deployed.count("location") == 3
+    errors = Path(__file__).parents[1] / "deploy" / "nginx" / "errors"
+    assert f"root {errors};" in config  # nginx's own 502/504 page, in French, when no instance answers
+    assert "Service momentanément indisponible" in (errors / "indisponible.html").read_text()
+    assert config.count("location") == 3 and "proxy_next_upstream error timeout;" in config

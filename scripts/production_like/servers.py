@@ -131,6 +131,7 @@ def nginx_config(layout: Layout) -> str:
         (r"access_log /dev/stdout", f"access_log {folder / 'access.log'}"),
         (r"error_log /dev/stderr", f"error_log {folder / 'error.log'}"),
         (r"( *server idp-\d:5000 [^\n]*\n)+", upstreams + "\n"),
+        (r"root /etc/nginx/errors;", f"root {ROOT / 'deploy' / 'nginx' / 'errors'};"),
     ]
     for pattern, replacement in replacements:
         text, count = re.subn(pattern, replacement.replace("\\", "\\\\"), text)

@@ -15,6 +15,7 @@ import csv
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
@@ -279,8 +280,37 @@ def copy_file(session: DbSession, stream: TextIO, kind_name: str, progress: bool
     report = ImportReport()
     rows = _rows(stream, kind, report)
     meter = _Progress.over(stream, progress)
-    with meter.bar:
+    with meter.bar, _without_trigram_index_if_empty(session, kind):
         while first := next(rows, None):
             report.imported += _write_chunk(session, kind, first, islice(rows, CHUNK_ROWS - 1), report, meter)
         meter.update(0)
     return report
+
+
+# The trigram index of establishment names (migration 0001): keeping it up to date row by row makes the
+# merge 5 times slower (1 M rows: 31 s with it, 6 s without, then 5.5 s to build it whole). So a first
+# import, into an EMPTY table only, drops it and builds it once at the end, even when the import stops
+# half-way. Never on a table with rows: searches would go without it meanwhile.
+TRIGRAM_INDEX = "ix_establishment_search_name_trgm"
+CREATE_TRIGRAM_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON establishment USING gin (search_name gin_trgm_ops)"
+)
+
+
+@contextmanager
+def _without_trigram_index_if_empty(session: DbSession, kind: Kind) -> Iterator[None]:
+    if kind is not ESTABLISHMENTS:
+        yield
+        return
+    empty = session.scalar(text("SELECT NOT EXISTS (SELECT FROM establishment)"))
+    # A first import killed before the end left no index: the next import, on a table with rows, builds it.
+    session.execute(text(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}" if empty else CREATE_TRIGRAM_INDEX))
+    session.commit()
+    try:
+        yield
+    finally:
+        session.rollback()  # whatever state a failure left: the index is built in a transaction of its own
+        # The build sorts all the trigrams: 1 GB rather than the default 64 MB, for this transaction only.
+        session.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
+        session.execute(text(CREATE_TRIGRAM_INDEX))
+        session.commit()

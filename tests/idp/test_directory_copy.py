@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from stdnum import luhn
 
 from idp import directory_copy, directory_import
@@ -222,3 +222,53 @@ def outcome(check: Any, number: str) -> str:
 
 def test_the_row_by_row_path_is_sqlites(app: Flask) -> None:
     assert directory_import.uses_copy(db.session) == (db.engine.dialect.name == "postgresql")
+
+
+def trigram_index() -> str | None:
+    return db.session.scalar(
+        text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_establishment_search_name_trgm'")
+    )
+
+
+def statements_during(action: Any) -> list[str]:
+    seen: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_first_import_builds_the_trigram_index_once_at_the_end(postgresql: Flask) -> None:
+    """Into an empty table the index is dropped, then built as the migration made it, even after a failure."""
+    migrated = trigram_index()
+    assert migrated is not None
+    db.session.execute(Establishment.__table__.delete())
+    db.session.commit()
+    rows = [
+        establishment_row(make_siret(NEW_SIREN, 1)),
+        establishment_row(make_siret(NEW_SIREN, 2), enseigne1Etablissement="A\0B"),
+    ]
+
+    def interrupted_import() -> None:
+        with pytest.raises(ImportInterrupted):
+            copy_file(db.session, sirene_csv(rows), "establishments")
+
+    sent = statements_during(interrupted_import)
+
+    assert any(statement.startswith("DROP INDEX") for statement in sent)
+    assert trigram_index() == migrated
+
+
+def test_an_import_into_a_filled_table_keeps_the_trigram_index(postgresql: Flask) -> None:
+    sent = statements_during(
+        lambda: copy_file(db.session, sirene_csv([establishment_row(make_siret(NEW_SIREN, 1))]), "establishments")
+    )
+
+    assert not any(statement.startswith("DROP INDEX") for statement in sent)
+    assert trigram_index() is not None

@@ -132,6 +132,9 @@ SELECT s.siret, left(s.siret, 9),
        s.address, s.postal_code, s.city, s.headquarters, s.active, :now
 FROM (SELECT DISTINCT ON (siret) * FROM staging ORDER BY siret, line DESC) AS s  -- the later row wins
 LEFT JOIN company AS c ON c.siren = left(s.siret, 9)
+    -- INSEE's stock comes sorted by SIRET: a chunk's companies are one range of the primary key, read
+    -- instead of the whole company table for every chunk (unsorted, the range is the whole table).
+    AND c.siren BETWEEN (SELECT min(left(siret, 9)) FROM staging) AND (SELECT max(left(siret, 9)) FROM staging)
 ON CONFLICT (siret) DO UPDATE SET
     siren = excluded.siren, name = excluded.name, search_name = excluded.search_name,
     address = excluded.address, postal_code = excluded.postal_code, city = excluded.city,

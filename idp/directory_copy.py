@@ -53,9 +53,9 @@ def _luhn(digits: str) -> bool:
 
 
 def fast_checked_siret(value: str) -> str:
-    """checked_siret, 5 times faster for the plain 14 ASCII digits of nearly every row: python-stdnum's
-    rules (Luhn of the SIRET and of its SIREN) without its clean-up; anything else, and La Poste's
-    exception, go to python-stdnum itself."""
+    """checked_siret, 3 times faster (2.5 µs, not 8.4) for the plain 14 ASCII digits of nearly every
+    row: python-stdnum's rules (Luhn of the SIRET and of its SIREN) without its clean-up; anything
+    else, and La Poste's exception, go to python-stdnum itself."""
     siret = value.strip()
     if len(siret) == 14 and siret.isascii() and siret.isdigit() and not siret.startswith("356000000"):
         if _luhn(siret) and _luhn(siret[:9]):
@@ -290,10 +290,12 @@ def copy_file(session: DbSession, stream: TextIO, kind_name: str, progress: bool
     return report
 
 
-# The trigram index of establishment names (migration 0001): keeping it up to date row by row makes the
-# merge 5 times slower (1 M rows: 31 s with it, 6 s without, then 5.5 s to build it whole). So a first
-# import, into an EMPTY table only, drops it and builds it once at the end, even when the import stops
-# half-way. Never on a table with rows: searches would go without it meanwhile.
+# The trigram index of establishment names (migration 0001): keeping it up to date row by row costs
+# more than building it once, and more so as the table grows (machine nearly idle: 1 M rows, merge
+# 12.0 s with it against 4.7 s + 4.0 s of build without; 5 M rows, 66.9 s against 23.3 + 22.4 s,
+# a fifth of the whole import). So a first import, into an EMPTY table only, drops it and builds it
+# once at the end, even when the import stops half-way. Never on a table with rows: searches would
+# go without it meanwhile.
 TRIGRAM_INDEX = "ix_establishment_search_name_trgm"
 CREATE_TRIGRAM_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON establishment USING gin (search_name gin_trgm_ops)"

@@ -197,8 +197,10 @@ def _rows(stream: TextIO, kind: Kind, report: ImportReport) -> Iterator[Staged]:
     reader = csv.reader(stream)
     header = next(reader, [])
     width = len(header)
-    # A column absent from the header reads the empty cell added at the end of every row.
-    pick = itemgetter(*(header.index(name) if name in header else width for name in kind.columns))
+    # A column absent from the header reads the empty cell added at the end of every row; a name twice:
+    # the later column, as in DictReader.
+    position = {name: index for index, name in enumerate(header)}
+    pick = itemgetter(*(position.get(name, width) for name in kind.columns))
     blank = [""] * (width + 1)
     for row in reader:
         if not row:  # csv.DictReader skips blank lines too
@@ -243,13 +245,14 @@ def _copy(session: DbSession, kind: Kind, rows: Iterable[Staged], progress: _Pro
     session.execute(text(f"CREATE TEMP TABLE staging (line integer, {kind.staging}) ON COMMIT DROP"))
     driver = session.connection().connection.driver_connection
     assert isinstance(driver, psycopg.Connection)
-    keys = set()
+    keys, count = set(), 0
     with driver.cursor() as cursor, cursor.copy("COPY staging FROM STDIN") as copy:
         for count, (line, values) in enumerate(rows, start=1):
             copy.write_row((line, *values))
             keys.add(values[kind.key])
             if count % PROGRESS_EVERY == 0:
                 progress.update(PROGRESS_EVERY)
+    progress.update(count % PROGRESS_EVERY)
     # Temporary tables have no autovacuum: without statistics the planner would guess the join.
     session.execute(text("ANALYZE staging"))
     return len(keys)
@@ -286,7 +289,6 @@ def copy_file(session: DbSession, stream: TextIO, kind_name: str, progress: bool
     with meter.bar, _without_trigram_index_if_empty(session, kind):
         while first := next(rows, None):
             report.imported += _write_chunk(session, kind, first, islice(rows, CHUNK_ROWS - 1), report, meter)
-        meter.update(0)
     return report
 
 

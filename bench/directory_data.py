@@ -393,6 +393,8 @@ def _companies(rows: int, gen: Generator) -> Iterator[tuple[str, list[tuple[str,
     made, number = 0, 30_000_000
     while made < rows:
         number += gen.rng.randint(1, 40)
+        if number > 99_999_999:  # past ~9.5 M establishments: on from 10 000 000 (8 digits, unused up to ~12 M)
+            number -= 90_000_000
         count = min(rows - made, 1 if gen.rng.random() < 0.7 else gen.rng.randint(2, 12))
         made += count
         yield with_key(f"{number:08d}"), [gen.rng.choice(CITIES) for _ in range(count)]

@@ -60,29 +60,14 @@ def _first_filled(*values: str | None) -> str:
 
 def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> dict[str, Any]:
     """One StockEtablissement row as the columns of our table (raises BadRow)."""
-    siret = (row.get("siret") or "").strip()
-    if not siret:
-        raise BadRow("SIRET manquant")
-    if not is_valid_siret(siret):
-        raise BadRow(f"SIRET invalide « {siret} »")
+    siret = checked_siret(row.get("siret"))
     siren = siret[:9]
     company = company_names.get(siren, "")
-    name = (
-        _first_filled(row.get("enseigne1Etablissement"), row.get("denominationUsuelleEtablissement"), company)
-        or f"ÉTABLISSEMENT {siret}"
+    name = own_name(row.get("enseigne1Etablissement"), row.get("denominationUsuelleEtablissement")) or (
+        _first_filled(company) or f"ÉTABLISSEMENT {siret}"
     )
     # Searchable by its own name and by its company's: "FORMA'LOIRE ANJOU" is found as "Forma'Loire Conseil".
     searchable = name if company in name else f"{name} {company}"
-    street = " ".join(
-        part.strip()
-        for part in (
-            row.get("numeroVoieEtablissement", ""),
-            row.get("indiceRepetitionEtablissement", ""),
-            row.get("typeVoieEtablissement", ""),
-            row.get("libelleVoieEtablissement", ""),
-        )
-        if part and part.strip()
-    )
     postal_code = (row.get("codePostalEtablissement") or "").strip()
     city = _first_filled(row.get("libelleCommuneEtablissement"), row.get("libelleCommuneEtrangerEtablissement"))
     return {
@@ -90,13 +75,52 @@ def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> 
         "siren": siren,
         "name": name[:255],
         "search_name": normalize_name(searchable)[:255],
-        "address": " ".join(part for part in (street, postal_code, city) if part)[:500],
+        "address": address(
+            (
+                row.get("numeroVoieEtablissement"),
+                row.get("indiceRepetitionEtablissement"),
+                row.get("typeVoieEtablissement"),
+                row.get("libelleVoieEtablissement"),
+            ),
+            postal_code,
+            city,
+        ),
         "postal_code": postal_code[:10],
         "city": city[:100],
-        "headquarters": (row.get("etablissementSiege") or "").lower() == "true",
-        "active": (row.get("etatAdministratifEtablissement") or "A") == "A",
+        "headquarters": is_headquarters(row.get("etablissementSiege")),
+        "active": is_active(row.get("etatAdministratifEtablissement")),
         "updated_at": utcnow(),
     }
+
+
+# The pieces of a row both import paths compute alike (idp/directory_copy.py on PostgreSQL).
+
+
+def checked_siret(value: str | None) -> str:
+    siret = (value or "").strip()
+    if not siret:
+        raise BadRow("SIRET manquant")
+    if not is_valid_siret(siret):
+        raise BadRow(f"SIRET invalide « {siret} »")
+    return siret
+
+
+def own_name(enseigne: str | None, usual_name: str | None) -> str:
+    """The establishment's own name, if it has one; else it shows its company's."""
+    return _first_filled(enseigne, usual_name)
+
+
+def address(street_parts: Iterable[str | None], postal_code: str, city: str) -> str:
+    street = " ".join(part.strip() for part in street_parts if part and part.strip())
+    return " ".join(part for part in (street, postal_code, city) if part)[:500]
+
+
+def is_headquarters(value: str | None) -> bool:
+    return (value or "").lower() == "true"
+
+
+def is_active(value: str | None) -> bool:
+    return (value or "A") == "A"
 
 
 def company_values(row: dict[str, str]) -> dict[str, Any]:
@@ -110,9 +134,12 @@ def company_values(row: dict[str, str]) -> dict[str, Any]:
     )
     if not name:
         raise BadRow(f"unité légale {siren} sans dénomination ni nom")
+    # Never ending in blanks, even cut: the PostgreSQL import compares it as is with establishments' names.
+    name = name[:255].rstrip()
     return {
         "siren": siren,
-        "name": name[:255],
+        "name": name,
+        "search_name": normalize_name(name)[:255],
         "active": (row.get("etatAdministratifUniteLegale") or "A") == "A",
         "updated_at": utcnow(),
     }
@@ -178,10 +205,27 @@ def _write_batch(session: DbSession, kind: str, values: list[dict[str, Any]]) ->
 def import_file(session: DbSession, stream: TextIO, kind: str, progress: bool = False) -> ImportReport:
     """Upsert the rows of a StockEtablissement ("establishments") or StockUniteLegale ("companies") file.
 
+    A monthly file is imported the same way: its new rows are added, its changed rows updated (closed
+    establishments included: `etatAdministratifEtablissement` F makes them inactive), the rest stays.
+    On PostgreSQL through COPY and a set-based merge (idp/directory_copy.py), elsewhere row by row.
     Raises ImportInterrupted when the database refuses a batch (the batches before it stay).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind of file: {kind}")
+    if uses_copy(session):
+        from idp.directory_copy import copy_file  # imported here: it builds on this module
+
+        return copy_file(session, stream, kind, progress)
+    return import_rows(session, stream, kind, progress)
+
+
+def uses_copy(session: DbSession) -> bool:
+    """COPY wherever the database has it: PostgreSQL. SQLite (development, tests) goes row by row."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def import_rows(session: DbSession, stream: TextIO, kind: str, progress: bool = False) -> ImportReport:
+    """The row-by-row import: batches of BATCH_SIZE rows, each one upsert statement, committed whole."""
     reader = csv.DictReader(stream)
     report = ImportReport()
     rows = ((reader.line_num, row) for row in reader)

@@ -12,6 +12,8 @@ class Company(db.Model):  # type: ignore[name-defined]
 
     siren: Mapped[str] = mapped_column(String(9), primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
+    # The name as normalize_name gives it: the PostgreSQL import builds establishments' search names from it in SQL.
+    search_name: Mapped[str] = mapped_column(String(255), default="", server_default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 

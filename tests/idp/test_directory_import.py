@@ -157,7 +157,14 @@ def test_bad_company_rows_are_reported_and_skipped(app: Flask) -> None:
     assert db.session.get(Company, NEW_SIREN) is not None
 
 
-def test_a_batch_is_written_whole_or_not_at_all(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row-by-row path on PostgreSQL too: for the tests that break into its batches
+    (test_directory_copy.py does the same for the COPY path)."""
+    monkeypatch.setattr(directory_import, "uses_copy", lambda session: False)
+
+
+def test_a_batch_is_written_whole_or_not_at_all(app: Flask, monkeypatch: pytest.MonkeyPatch, row_by_row: None) -> None:
     """The second batch fails at the database after writing one row: none of its rows stay."""
     real_upsert = directory_import._upsert
     calls = []
@@ -311,7 +318,7 @@ def test_a_file_starting_with_a_byte_order_mark_is_read(app: Flask, tmp_path: Pa
 
 
 def test_the_import_command_stops_on_a_database_error(
-    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row_by_row: None
 ) -> None:
     def refused(session: Any, model: type, key: str, values: list[dict[str, Any]]) -> None:
         session.execute(Establishment.__table__.insert().values(values[0]))
@@ -329,3 +336,31 @@ def test_the_import_command_stops_on_a_database_error(
     assert "Erreur : la base de données a refusé le lot commençant à la ligne 2" in result.stderr
     assert "[SQL:" not in result.stderr
     assert db.session.get(Establishment, make_siret(NEW_SIREN, 1)) is None
+
+
+def test_a_monthly_file_adds_new_rows_and_updates_changed_ones(app: Flask) -> None:
+    """The monthly update is the same import: new establishments added, changed ones updated (a closed one
+    marked inactive), the others left as they were, none twice."""
+    before = directory_rows()
+    closed, new = "99791566500019", make_siret(NEW_SIREN, 1)
+    unchanged = establishment_row(
+        "87903689500016",
+        numeroVoieEtablissement="53",
+        libelleVoieEtablissement="AMPERE",
+        codePostalEtablissement="75017",
+        libelleCommuneEtablissement="PARIS 17",
+        etablissementSiege="true",
+    )
+
+    report = import_establishments(
+        unchanged,
+        establishment_row(closed, enseigne1Etablissement="FORMA'LOIRE CONSEIL", etatAdministratifEtablissement="F"),
+        establishment_row(new, enseigne1Etablissement="NOUVEL ETABLISSEMENT"),
+    )
+
+    after = directory_rows()
+    assert (report.imported, report.rejected) == (3, [])
+    assert count(Establishment) == 43
+    assert {siret for siret, row in after.items() if row != before.get(siret)} == {closed, new}
+    closed_row = db.session.get(Establishment, closed)
+    assert closed_row is not None and closed_row.closed

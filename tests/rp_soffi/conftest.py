@@ -48,14 +48,20 @@ def attachments_folder(tmp_path: Path) -> Path:
     return tmp_path / "soffi_attachments"
 
 
-@pytest.fixture
-def soffi_app(soffi_database: str, attachments_folder: Path) -> Iterator[Flask]:
-    app = rp_soffi.create_app(soffi_config(soffi_database, attachments_folder))
+def serving(config: dict[str, object]) -> Iterator[Flask]:
+    """SOFFi with this configuration, in its app context, its tables emptied afterwards (for a test module's own
+    `soffi_app`: an SMTP server, a virus scanner)."""
+    app = rp_soffi.create_app(config)
     with app.app_context():
         yield app
         db.session.remove()
         empty_soffi_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def soffi_app(soffi_database: str, attachments_folder: Path) -> Iterator[Flask]:
+    yield from serving(soffi_config(soffi_database, attachments_folder))
 
 
 @pytest.fixture

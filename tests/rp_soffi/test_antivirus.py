@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-import rp_soffi
 from rp_soffi import antivirus, messages
-from rp_soffi.extensions import db
 from rp_soffi.models import Attachment
 from tests.postgres_cluster import free_port
 from tests.rp_soffi.clamd import EICAR, fake_clamd
-from tests.rp_soffi.conftest import LogIn, empty_soffi_tables, soffi_config
+from tests.rp_soffi.conftest import LogIn, serving, soffi_config
 from tests.rp_soffi.factories import PDF, make_body, make_campaign, make_draft
 from tests.rp_soffi.test_attachment_pages import upload
 from tests.rp_soffi.web import count, fresh, messages_of
@@ -32,12 +30,7 @@ def clamd() -> Iterator[str]:
 def soffi_app(soffi_database: str, attachments_folder: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     """SOFFi with the scanner the test names (`clamd` or `no_clamd`)."""
     address = request.getfixturevalue(request.param)
-    app = rp_soffi.create_app(soffi_config(soffi_database, attachments_folder) | {antivirus.SETTING: address})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        empty_soffi_tables()
-        db.engine.dispose()
+    yield from serving(soffi_config(soffi_database, attachments_folder) | {antivirus.SETTING: address})
 
 
 @pytest.fixture

@@ -10,15 +10,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-import rp_soffi
 from rp_soffi.access import remember_user
-from rp_soffi.extensions import db
 from rp_soffi.models import BodyUser, OutboxMessage
 from rp_soffi.services import instruction, statements
 from shared.db import DbSession
 from shared.oidc_client.access import User
 from tests.mail_server import MailServer
-from tests.rp_soffi.conftest import empty_soffi_tables, soffi_config
+from tests.rp_soffi.conftest import serving, soffi_config
 from tests.rp_soffi.factories import (
     AGENT,
     BEFORE_DUE,
@@ -37,12 +35,7 @@ URL = "http://127.0.0.1:5001"
 
 @pytest.fixture
 def soffi_app(soffi_database: str, attachments_folder: Path, mail_server: MailServer) -> Iterator[Flask]:
-    app = rp_soffi.create_app(soffi_config(soffi_database, attachments_folder, mail_server.port))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        empty_soffi_tables()
-        db.engine.dispose()
+    yield from serving(soffi_config(soffi_database, attachments_folder, mail_server.port))
 
 
 def logs_in(sub: str, email: str, *habilitations: dict[str, object]) -> None:

@@ -310,6 +310,8 @@ def main() -> int:
                 step.instances = count
                 steps.append(step)
                 print(step.line(statistics.median(argon2)), flush=True)
+                if step.failed:
+                    print(f"  failed: {dict(step.failed)}", flush=True)
             argon2.append(argon2_verify())
         verify = statistics.median(argon2)
         print(f"argon2id verify (this process, median of {len(argon2)} runs of 10): {verify * 1000:.1f} ms {argon2}")

@@ -52,3 +52,8 @@ def test_nginx_balances_the_two_local_instances_as_deploy_says(tmp_path: Path) -
     assert f"root {errors};" in config  # nginx's own 502/504 page, in French, when no instance answers
     assert "Service momentanément indisponible" in (errors / "indisponible.html").read_text()
     assert config.count("location") == 3 and "proxy_next_upstream error timeout;" in config
+    # Load shedding: a cap on the requests under way, answered with nginx's French 503 page (error_page above).
+    for text in (deployed, config):
+        assert "limit_conn_zone $server_port zone=provider:1m;" in text
+        assert "limit_conn provider 16;" in text and "limit_conn_status 503;" in text
+        assert "error_page 502 503 504 /indisponible.html;" in text

@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
-from idp.directory_import import (
+from idp.directory_rows import (
     BadRow,
     ImportInterrupted,
     ImportReport,

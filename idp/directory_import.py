@@ -8,7 +8,6 @@ is reported and skipped. Running an import twice gives the same directory.
 import csv
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
@@ -18,44 +17,30 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
+from idp.directory_copy import copy_file
+from idp.directory_rows import (
+    BadRow,
+    ImportInterrupted,
+    ImportReport,
+    address,
+    checked_siret,
+    company_values,
+    first_filled,
+    is_active,
+    is_headquarters,
+    own_name,
+)
 from idp.models import Company, Establishment
 from idp.services.directory import normalize_name
 from shared.clock import utcnow
 from shared.db import DbSession
-from shared.identifiers import is_valid_siren, is_valid_siret
 
 BATCH_SIZE = 5000
 csv.field_size_limit(1 << 20)
 
 
-@dataclass
-class ImportReport:
-    imported: int = 0
-    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line number, reason)
-
-
-class BadRow(ValueError):
-    pass
-
-
-class ImportInterrupted(RuntimeError):
-    """The database refused a batch: the batches before it are committed, this one is rolled back whole."""
-
-    def __init__(self, first_line: int, report: ImportReport, cause: Exception) -> None:
-        # The driver's message alone: SQLAlchemy's would quote a statement of 5 000 rows.
-        self.reason = str(getattr(cause, "orig", None) or cause).strip()
-        super().__init__(f"batch starting at line {first_line}: {self.reason}")
-        self.first_line = first_line
-        self.report = report
-
-
 # The table and the key of each kind of file.
 KINDS: dict[str, tuple[type, str]] = {"establishments": (Establishment, "siret"), "companies": (Company, "siren")}
-
-
-def _first_filled(*values: str | None) -> str:
-    """The first value that is not blank: INSEE leaves some columns as spaces."""
-    return next((value.strip() for value in values if value and value.strip()), "")
 
 
 def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> dict[str, Any]:
@@ -64,12 +49,12 @@ def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> 
     siren = siret[:9]
     company = company_names.get(siren, "")
     name = own_name(row.get("enseigne1Etablissement"), row.get("denominationUsuelleEtablissement")) or (
-        _first_filled(company) or f"ÉTABLISSEMENT {siret}"
+        first_filled(company) or f"ÉTABLISSEMENT {siret}"
     )
     # Searchable by its own name and by its company's: "FORMA'LOIRE ANJOU" is found as "Forma'Loire Conseil".
     searchable = name if company in name else f"{name} {company}"
     postal_code = (row.get("codePostalEtablissement") or "").strip()
-    city = _first_filled(row.get("libelleCommuneEtablissement"), row.get("libelleCommuneEtrangerEtablissement"))
+    city = first_filled(row.get("libelleCommuneEtablissement"), row.get("libelleCommuneEtrangerEtablissement"))
     return {
         "siret": siret,
         "siren": siren,
@@ -89,58 +74,6 @@ def establishment_values(row: dict[str, str], company_names: dict[str, str]) -> 
         "city": city[:100],
         "headquarters": is_headquarters(row.get("etablissementSiege")),
         "active": is_active(row.get("etatAdministratifEtablissement")),
-        "updated_at": utcnow(),
-    }
-
-
-# The pieces of a row both import paths compute alike (idp/directory_copy.py on PostgreSQL).
-
-
-def checked_siret(value: str | None) -> str:
-    siret = (value or "").strip()
-    if not siret:
-        raise BadRow("SIRET manquant")
-    if not is_valid_siret(siret):
-        raise BadRow(f"SIRET invalide « {siret} »")
-    return siret
-
-
-def own_name(enseigne: str | None, usual_name: str | None) -> str:
-    """The establishment's own name, if it has one; else it shows its company's."""
-    return _first_filled(enseigne, usual_name)
-
-
-def address(street_parts: Iterable[str | None], postal_code: str, city: str) -> str:
-    street = " ".join(part.strip() for part in street_parts if part and part.strip())
-    return " ".join(part for part in (street, postal_code, city) if part)[:500]
-
-
-def is_headquarters(value: str | None) -> bool:
-    return (value or "").lower() == "true"
-
-
-def is_active(value: str | None) -> bool:
-    return (value or "A") == "A"
-
-
-def company_values(row: dict[str, str]) -> dict[str, Any]:
-    siren = (row.get("siren") or "").strip()
-    if not siren:
-        raise BadRow("SIREN manquant")
-    if not is_valid_siren(siren):
-        raise BadRow(f"SIREN invalide « {siren} »")
-    name = _first_filled(row.get("denominationUniteLegale")) or " ".join(
-        part.strip() for part in (row.get("prenom1UniteLegale"), row.get("nomUniteLegale")) if part and part.strip()
-    )
-    if not name:
-        raise BadRow(f"unité légale {siren} sans dénomination ni nom")
-    # Never ending in blanks, even cut: the PostgreSQL import compares it as is with establishments' names.
-    name = name[:255].rstrip()
-    return {
-        "siren": siren,
-        "name": name,
-        "search_name": normalize_name(name)[:255],
-        "active": (row.get("etatAdministratifUniteLegale") or "A") == "A",
         "updated_at": utcnow(),
     }
 
@@ -213,7 +146,6 @@ def import_file(session: DbSession, stream: TextIO, kind: str, progress: bool = 
     if kind not in KINDS:
         raise ValueError(f"unknown kind of file: {kind}")
     if uses_copy(session):
-        from idp.directory_copy import copy_file  # imported here: it builds on this module
 
         return copy_file(session, stream, kind, progress)
     return import_rows(session, stream, kind, progress)

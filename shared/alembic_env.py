@@ -26,7 +26,9 @@ def _skip_empty_revisions(migration_context: Any, revision: Any, directives: lis
 def run() -> None:
     config = context.config
     if config.config_file_name:
-        fileConfig(config.config_file_name)
+        # Without disable_existing_loggers=False, the apps' loggers created before (shared.db's, the outbox's…) would
+        # stay silent for the rest of the process once a migration ran in it (a test session, a set-up script).
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
     engine = current_app.extensions["migrate"].db.engine
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
     if context.is_offline_mode():

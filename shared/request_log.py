@@ -60,6 +60,10 @@ def init_app(app: Flask) -> None:
         raise ValueError(f"LOG_FORMAT must be one of {', '.join(FORMATS)}")
     app.before_request(_start)
     app.after_request(_finish)
+    # werkzeug's development server logs each request line, query string included (a code, an ID token): ours
+    # replaces it. httpx logs each request it sends the same way (a service's calls to the provider).
+    for chatty in ("werkzeug", "httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     if not app.testing:  # the tests read the records themselves (caplog); a handler would write to their stderr
         _install_handler(app.config.get("LOG_FORMAT", "text"))
         app.logger.removeHandler(default_handler)  # the root handler writes the app's lines, once
@@ -157,6 +161,3 @@ def _install_handler(log_format: str) -> None:
     handler.setFormatter(formatter(log_format))
     if root.getEffectiveLevel() > logging.INFO:
         root.setLevel(logging.INFO)
-    # werkzeug's development server logs each request line, query string included (a code, an ID token): ours
-    # replaces it.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -6,7 +6,6 @@ given digits Python reads differently.
 
 One test walks the three: that every route was reached is asserted at its end."""
 
-import time
 from collections.abc import Callable
 
 import pytest
@@ -14,13 +13,11 @@ import time_machine
 import webtest
 from flask import Flask, request, request_started
 
-from shared import health
-from shared.oidc_client import flow
 from tests.rp_bpf.conftest import DREETS_PDL, LogIn, habilitation, session_opener
 from tests.security.oddities import ODD_VALUES
 from tests.security.test_csrf_everywhere import IDMV, bpf_world
-from tests.security.test_sofi_odd_input import DIGITS, ISSUER, PAST_32_BITS, odd_digits
-from tests.security.walker import Identity, Walker, report, rule_key, walk
+from tests.security.test_sofi_odd_input import DIGITS, PAST_32_BITS, odd_digits
+from tests.security.walker import Identity, Walker, pretend_provider, report, rule_key, walk
 
 UNWALKABLE: set[str] = set()
 
@@ -33,18 +30,7 @@ def world(bpf_app: Flask) -> dict[str, int]:
 
 @pytest.fixture
 def provider(bpf_app: Flask) -> None:
-    """The provider's discovery document, as if fetched (no IdP runs here)."""
-    bpf_app.extensions[health.CHECKS]["provider"] = lambda: None
-    flow.client().server_metadata.update(
-        {
-            "issuer": ISSUER,
-            "authorization_endpoint": f"{ISSUER}/oidc/authorize",
-            "token_endpoint": f"{ISSUER}/oidc/token",
-            "jwks_uri": f"{ISSUER}/oidc/jwks",
-            "end_session_endpoint": f"{ISSUER}/oidc/logout",
-            "_loaded_at": time.time(),
-        }
-    )
+    pretend_provider(bpf_app)
 
 
 def sensible(name: str, options: list[str]) -> str:

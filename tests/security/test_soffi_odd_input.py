@@ -9,7 +9,6 @@ One test walks the three: that every route was reached is asserted at its end.""
 
 import csv
 import io
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -27,14 +26,23 @@ from rp_soffi.services import attachments, instruction, statements
 from rp_soffi.statement import exports
 from rp_soffi.statement.attachments import AttachmentKind
 from rp_soffi.statement.workflow import CampaignStatus
-from shared import health
-from shared.oidc_client import flow
 from tests.rp_soffi import factories as f
 from tests.rp_soffi.conftest import AGENT_SIRET, LogIn, habilitation, session_opener
 from tests.security.oddities import ODD_VALUES
 from tests.security.test_csrf_everywhere import SOFFI_FOURTH, SOFFI_THIRD
-from tests.security.test_sofi_odd_input import DIGITS, ISSUER, PAST_32_BITS, decide_alone, odd_digits
-from tests.security.walker import FilePart, Identity, Pairs, Walker, parse_forms, refresher, report, rule_key, walk
+from tests.security.test_sofi_odd_input import DIGITS, PAST_32_BITS, decide_alone, odd_digits
+from tests.security.walker import (
+    FilePart,
+    Identity,
+    Pairs,
+    Walker,
+    parse_forms,
+    pretend_provider,
+    refresher,
+    report,
+    rule_key,
+    walk,
+)
 
 UNWALKABLE: set[str] = set()
 
@@ -90,18 +98,7 @@ def world(soffi_app: Flask) -> dict[str, int]:
 
 @pytest.fixture
 def provider(soffi_app: Flask) -> None:
-    """The provider's discovery document, as if fetched (no IdP runs here)."""
-    soffi_app.extensions[health.CHECKS]["provider"] = lambda: None
-    flow.client().server_metadata.update(
-        {
-            "issuer": ISSUER,
-            "authorization_endpoint": f"{ISSUER}/oidc/authorize",
-            "token_endpoint": f"{ISSUER}/oidc/token",
-            "jwks_uri": f"{ISSUER}/oidc/jwks",
-            "end_session_endpoint": f"{ISSUER}/oidc/logout",
-            "_loaded_at": time.time(),
-        }
-    )
+    pretend_provider(soffi_app)
 
 
 def sensible(name: str, options: list[str]) -> str:

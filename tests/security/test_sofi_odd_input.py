@@ -7,7 +7,6 @@ sensible ones, and the decisions of the Carif-Oref on items kept pending for the
 One test walks the three: that every route was reached is asserted at its end, whatever order pytest runs in."""
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,9 +19,7 @@ from flask import Flask, request, request_started
 from rp_sofi.extensions import db
 from rp_sofi.models import Contact
 from rp_sofi.services import annuaire
-from shared import health
 from shared.clock import in_paris, utcnow
-from shared.oidc_client import flow
 from tests.rp_sofi import factories as f
 from tests.rp_sofi.conftest import CARIF, CLOSED_SIRET, FORMALOIRE, IDMV, IDMV_CHOLET, PARIS_SIRET, LogIn
 from tests.security.oddities import ODD_VALUES
@@ -31,6 +28,7 @@ from tests.security.walker import (
     Pairs,
     Walker,
     parse_forms,
+    pretend_provider,
     refresher,
     report,
     rule_key,
@@ -42,7 +40,6 @@ from tests.security.walker import (
 # /callback refuses every state it did not issue.
 UNWALKABLE: set[str] = set()
 
-ISSUER = "http://127.0.0.1:9"  # sofi_config's: nobody listens there
 
 # Digits Python reads differently: « ² » passes str.isdigit() but not int(); Arabic-Indic and full-width digits
 # pass both, and the regular expressions' \d.
@@ -134,21 +131,7 @@ def world(sofi_app: Flask) -> World:
 
 @pytest.fixture
 def provider(sofi_app: Flask) -> None:
-    """The provider's discovery document, as if fetched: /connexion and /deconnexion redirect to it (no IdP runs
-    here, and an unreachable one is a 503 by design, tested in tests/shared)."""
-    # /readyz asks the provider for its discovery document too: answered as if it ran (its 503 when it does not is
-    # tests/shared/test_health.py's).
-    sofi_app.extensions[health.CHECKS]["provider"] = lambda: None
-    flow.client().server_metadata.update(
-        {
-            "issuer": ISSUER,
-            "authorization_endpoint": f"{ISSUER}/oidc/authorize",
-            "token_endpoint": f"{ISSUER}/oidc/token",
-            "jwks_uri": f"{ISSUER}/oidc/jwks",
-            "end_session_endpoint": f"{ISSUER}/oidc/logout",
-            "_loaded_at": time.time(),
-        }
-    )
+    pretend_provider(sofi_app)
 
 
 # --- who walks -----------------------------------------------------------------------------------------------------

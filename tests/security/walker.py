@@ -9,6 +9,7 @@ import inspect
 import itertools
 import logging
 import re
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter, Rule
 
+from shared import health
+from shared.oidc_client import flow
 from tests.security.oddities import ODD_INTEGERS, ODD_SETTINGS, ODD_VALUES, odd_bytes
 
 # --- what a session of the suite tried and found ----------------------------------------------------------
@@ -523,3 +526,23 @@ def _get_forms(page: webtest.TestResponse | None, who: Identity) -> list[FormSpe
 
 def unexercised(walker: Walker, excluded: set[str]) -> list[str]:
     return sorted(rule_key(rule) for rule in walker.rules(excluded) if rule_key(rule) not in walker.exercised)
+
+
+ISSUER = "http://127.0.0.1:9"  # the services' test configuration: nobody listens there
+
+
+def pretend_provider(app: Flask) -> None:
+    """The provider's discovery document, as if fetched: /connexion and /deconnexion redirect to it (no IdP runs
+    here, and an unreachable one is a 503 by design, tested in tests/shared); /readyz's check of it answers as if it
+    ran (its 503 when it does not is tests/shared/test_health.py's)."""
+    app.extensions[health.CHECKS]["provider"] = lambda: None
+    flow.client().server_metadata.update(
+        {
+            "issuer": ISSUER,
+            "authorization_endpoint": f"{ISSUER}/oidc/authorize",
+            "token_endpoint": f"{ISSUER}/oidc/token",
+            "jwks_uri": f"{ISSUER}/oidc/jwks",
+            "end_session_endpoint": f"{ISSUER}/oidc/logout",
+            "_loaded_at": time.time(),
+        }
+    )

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -32,9 +33,34 @@ def _run(*command: str) -> None:
     subprocess.run([*prefix, *command], check=True, capture_output=True, text=True)
 
 
+@dataclass
+class Cluster:
+    """A cluster that can be stopped and started again, on the same port and data: a database restart as its
+    clients see it (the connections they hold are closed, new ones are refused until it is back)."""
+
+    url: str
+    bindir: Path
+    data: Path
+    options: str
+    log: Path
+    running: bool = False
+
+    def start(self) -> None:
+        """Start it and wait until it accepts connections (pg_ctl -w)."""
+        _run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-o", self.options, "-l", str(self.log), "-w", "start")
+        self.running = True
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop it and wait until it is down: « fast » rolls back the open transactions and closes every
+        connection; « immediate » kills the server without a shutdown checkpoint, as a crash would."""
+        _run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+        self.running = False
+
+
 @contextmanager
-def postgres_cluster() -> Iterator[str]:
-    """Yield the URL of the `postgres` superuser on a fresh cluster; remove everything afterwards."""
+def restartable_postgres_cluster() -> Iterator[Cluster]:
+    """A fresh cluster, started, whose `url` is that of the `postgres` superuser; removed afterwards, stopped
+    first if it runs."""
     bindir, port = _bindir(), free_port()
     workdir = Path(tempfile.mkdtemp(prefix="mesdemarches-pg-"))
     if os.geteuid() == 0:
@@ -45,9 +71,18 @@ def postgres_cluster() -> Iterator[str]:
         f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
-    _run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start")
+    cluster = Cluster(f"postgresql+psycopg://postgres@127.0.0.1:{port}", bindir, data, options, workdir / "log")
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}"
+        cluster.start()
+        yield cluster
     finally:
-        _run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        if cluster.running:
+            cluster.stop("immediate")
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[str]:
+    """Yield the URL of the `postgres` superuser on a fresh cluster; remove everything afterwards."""
+    with restartable_postgres_cluster() as cluster:
+        yield cluster.url

@@ -110,6 +110,18 @@ def test_while_postgresql_is_stopped_a_login_answers_503_in_french_then_works_ag
     assert logged_in(login.submit())  # the same app, the same pool
 
 
+def test_the_first_request_after_a_restart_is_served(cluster: Cluster, browser: webtest.TestApp) -> None:
+    """No request during the outage: the pool still holds connections the restart closed, and must not hand one
+    out (a 503, or a 500, for whoever comes first)."""
+    factories.make_account(db.session)
+    db.session.remove()
+    login = login_form(browser)  # the pool holds an open connection
+    cluster.stop()
+    cluster.start()
+    assert logged_in(login.submit())
+    assert browser.get("/readyz").json["status"] == "ok"
+
+
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 def test_a_sign_up_cut_off_by_the_stop_leaves_no_half_account(
     cluster: Cluster, browser: webtest.TestApp, mode: str

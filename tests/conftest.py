@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 
 from idp.oidc.keys import forget_signing_key
 from tests.mail_server import MailServer
-from tests.postgres_cluster import free_port, postgres_cluster
+from tests.postgres_cluster import Cluster, free_port, postgres_cluster, restartable_postgres_cluster
 
 # SOFFi and Mon Activité Formation keep what back-channel logout needs in their own database, an SQLite file under
 # instance/ by default: the suite's go to a temporary folder, never to the repository's instance/.
@@ -37,6 +37,14 @@ def database_server(request: pytest.FixtureRequest) -> Iterator[str | None]:
         return
     with postgres_cluster() as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def own_cluster() -> Iterator[Cluster]:
+    """A PostgreSQL cluster of the test module's own, whatever the suite runs on, for the tests that stop and start
+    it again: the other tests never see their database go down."""
+    with restartable_postgres_cluster() as cluster:
+        yield cluster
 
 
 def new_database(server: str | None, name: str) -> str:

@@ -21,22 +21,16 @@ from tests.idp.conftest import FreshContext
 from tests.idp.test_signup import coordonnees, credentials, start
 from tests.idp.web import form
 from tests.mail_server import MailServer
-from tests.postgres_cluster import Cluster, restartable_postgres_cluster
+from tests.postgres_cluster import Cluster
 
 UNAVAILABLE = "Le service est momentanément indisponible et votre demande n'a pas été traitée."
 EMAIL = "claire.testeuse@exemple.fr"
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    with restartable_postgres_cluster() as cluster:
-        yield cluster
-
-
-@pytest.fixture(scope="module")
-def database(cluster: Cluster, mail_server: MailServer) -> str:
+def database(own_cluster: Cluster, mail_server: MailServer) -> str:
     """The provider's database on this module's cluster, migrated once."""
-    url = new_database(cluster.url, "idp")
+    url = new_database(own_cluster.url, "idp")
     with create_app(idp_test_config(url, mail_server.port)).app_context():
         upgrade()
         db.engine.dispose()
@@ -44,13 +38,13 @@ def database(cluster: Cluster, mail_server: MailServer) -> str:
 
 
 @pytest.fixture
-def app(cluster: Cluster, database: str, mail_server: MailServer) -> Iterator[Flask]:
+def app(own_cluster: Cluster, database: str, mail_server: MailServer) -> Iterator[Flask]:
     app = create_app(idp_test_config(database, mail_server.port))
     with app.app_context():
         factories.load_directory(db.session)
         yield app
-        if not cluster.running:  # a failed test left it stopped
-            cluster.start()
+        if not own_cluster.running:  # a failed test left it stopped
+            own_cluster.start()
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
@@ -90,41 +84,41 @@ def assert_unavailable_in_french(response: webtest.TestResponse) -> None:
 
 
 def test_while_postgresql_is_stopped_a_login_answers_503_in_french_then_works_again(
-    cluster: Cluster, browser: webtest.TestApp
+    own_cluster: Cluster, browser: webtest.TestApp
 ) -> None:
     factories.make_account(db.session)
     db.session.remove()
     login = login_form(browser)
     before = rows()
 
-    cluster.stop()
+    own_cluster.stop()
     assert_unavailable_in_french(login.submit(expect_errors=True))
     assert_unavailable_in_french(login.submit(expect_errors=True))  # the second one too: no dead connection reused
     assert browser.get("/healthz").status_int == 200  # the process answers: nobody restarts it
     ready = browser.get("/readyz", expect_errors=True)
     assert ready.status_int == 503 and ready.json["checks"]["database"] == "error"
 
-    cluster.start()
+    own_cluster.start()
     assert rows() == before  # the logins refused wrote nothing
     assert browser.get("/readyz").json["status"] == "ok"
     assert logged_in(login.submit())  # the same app, the same pool
 
 
-def test_the_first_request_after_a_restart_is_served(cluster: Cluster, browser: webtest.TestApp) -> None:
+def test_the_first_request_after_a_restart_is_served(own_cluster: Cluster, browser: webtest.TestApp) -> None:
     """No request during the outage: the pool still holds connections the restart closed, and must not hand one
     out (a 503, or a 500, for whoever comes first)."""
     factories.make_account(db.session)
     db.session.remove()
     login = login_form(browser)  # the pool holds an open connection
-    cluster.stop()
-    cluster.start()
+    own_cluster.stop()
+    own_cluster.start()
     assert logged_in(login.submit())
     assert browser.get("/readyz").json["status"] == "ok"
 
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
 def test_a_sign_up_cut_off_by_the_stop_leaves_no_half_account(
-    cluster: Cluster, browser: webtest.TestApp, mode: str
+    own_cluster: Cluster, browser: webtest.TestApp, mode: str
 ) -> None:
     """PostgreSQL stops (« fast »: a restart; « immediate »: a crash) just after the account's INSERT, before its
     activation link, its e-mail and its audit row are written: the request answers 503 and none of them is there
@@ -136,15 +130,15 @@ def test_a_sign_up_cut_off_by_the_stop_leaves_no_half_account(
     def stop_after_the_account(connection: object, cursor: object, statement: str, *args: object) -> None:
         if statement.startswith("INSERT INTO account ") and not cut:
             cut.append(statement)
-            cluster.stop(mode)
+            own_cluster.stop(mode)
 
     sa.event.listen(db.engine, "after_cursor_execute", stop_after_the_account)
     try:
         assert_unavailable_in_french(coordonnees(browser, step))
     finally:
         sa.event.remove(db.engine, "after_cursor_execute", stop_after_the_account)
-        if not cluster.running:
-            cluster.start()
+        if not own_cluster.running:
+            own_cluster.start()
     assert cut, "the sign-up never inserted its account"
     after = rows()
     # The bot check is spent and committed on its own before the sign-up: kept across a clean stop. A crash may lose

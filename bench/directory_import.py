@@ -104,8 +104,8 @@ class Timer:
 def import_all(files: Files, rows: int, with_index: bool) -> None:
     report_, seconds = timed(lambda: import_path(db.session, files.companies, "companies"))
     say(f"companies: {report_.imported:,} rows in {seconds:.1f} s = {report_.imported / seconds:,.0f} rows/s")
-    if with_index:  # the experiment: the trigram index kept up to date during the first import
-        directory_copy._without_trigram_index_if_empty = lambda session, kind: contextlib.nullcontext()
+    if with_index:  # the experiment: the name indexes kept up to date during the first import
+        directory_copy._without_name_indexes_if_empty = lambda session, kind: contextlib.nullcontext()
     copy, merge = Timer("_copy"), Timer("_merge")
     report_, seconds = timed(lambda: import_path(db.session, files.establishments, "establishments"))
     assert report_.imported == rows and not report_.rejected, (report_.imported, report_.rejected[:5])
@@ -132,7 +132,7 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="establishments")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "sirene-data")
-    parser.add_argument("--with-index", action="store_true", help="keep the trigram index during the first import")
+    parser.add_argument("--with-index", action="store_true", help="keep the name indexes during the first import")
     parser.add_argument("--per-kind", type=int, default=60, help="timed queries of each kind (0: no search)")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()

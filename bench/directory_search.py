@@ -36,7 +36,7 @@ from idp.models import Company, Establishment  # noqa: E402
 from idp.services.directory import search_establishments  # noqa: E402
 from tests.postgres_cluster import postgres_cluster  # noqa: E402
 
-TRGM_INDEX = "ix_establishment_search_name_trgm"
+NAME_INDEXES = ("ix_establishment_search_name_trgm", "ix_establishment_search_words")
 
 
 def timed(action: Callable[[], Any]) -> tuple[Any, float]:
@@ -179,11 +179,17 @@ def explain(texts: dict[str, str]) -> None:
         for kind, text in texts.items():
             captured.clear()
             search_establishments(db.session, text)
-            statement, parameters = captured[-1]
-            plan = db.session.connection().exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            # The search's last query, under the settings (SET LOCAL) the search gave it.
+            last = max(i for i, (statement, _) in enumerate(captured) if statement.lstrip().startswith("SELECT"))
+            connection = db.session.connection()
+            for setting, _ in captured[:last]:
+                if setting.startswith("SET LOCAL"):
+                    connection.exec_driver_sql(setting)
+            statement, parameters = captured[last]
+            plan = connection.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
             lines = [str(line) for (line,) in plan]
-            uses = "uses" if any(TRGM_INDEX in line for line in lines) else "does NOT use"
-            say(f"\n--- {kind} « {text} »: {uses} {TRGM_INDEX}")
+            used = [index for index in NAME_INDEXES if any(index in line for line in lines)]
+            say(f"\n--- {kind} « {text} »: uses {', '.join(used) or 'NO name index'}")
             say("\n".join(lines))
             db.session.remove()
     finally:

@@ -146,7 +146,6 @@ def import_file(session: DbSession, stream: TextIO, kind: str, progress: bool = 
     if kind not in KINDS:
         raise ValueError(f"unknown kind of file: {kind}")
     if uses_copy(session):
-
         return copy_file(session, stream, kind, progress)
     return import_rows(session, stream, kind, progress)
 

@@ -6,7 +6,7 @@ from idp.models.activation_code import ActivationCode
 from idp.models.audit import AuditEvent, AuditEventType
 from idp.models.backchannel_logout import BackchannelLogout
 from idp.models.delegation import DelegationInvitation, InvitationStatus
-from idp.models.establishment import Company, Establishment
+from idp.models.establishment import Company, DirectoryWord, Establishment
 from idp.models.habilitation import Habilitation
 from idp.models.link import LinkPurpose, OneTimeLink
 from idp.models.oauth import (
@@ -37,6 +37,7 @@ __all__ = [
     "Company",
     "Consent",
     "DelegationInvitation",
+    "DirectoryWord",
     "Establishment",
     "ExpiryReminder",
     "Habilitation",

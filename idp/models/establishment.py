@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Index, String
+from sqlalchemy import Boolean, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from idp.extensions import db
@@ -33,6 +33,8 @@ class Establishment(db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
+    # On PostgreSQL, also an index of the words of search_name (migration 0013, idp/directory_copy.py NAME_INDEXES),
+    # not declared here: SQLite has no string_to_array to build it with.
     __table_args__ = (
         # On PostgreSQL a trigram index makes "contains" searches fast on tens of millions of rows.
         Index(
@@ -46,3 +48,22 @@ class Establishment(db.Model):  # type: ignore[name-defined]
     @property
     def closed(self) -> bool:
         return not self.active
+
+
+class DirectoryWord(db.Model):  # type: ignore[name-defined]
+    """A word of the establishments' search names and how many establishments carry it: counted by the import on
+    PostgreSQL, read by the name search to choose which word the trigram index should look up (the rarest).
+    A count out of date makes a search slower, never its results different."""
+
+    word: Mapped[str] = mapped_column(String(255), primary_key=True)
+    establishments: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        # The counts of every word containing what was typed ("FORMA": FORMATION, FORMAT …), found in a few words.
+        Index(
+            "ix_directory_word_word_trgm",
+            "word",
+            postgresql_using="gin",
+            postgresql_ops={"word": "gin_trgm_ops"},
+        ),
+    )

@@ -2,13 +2,16 @@
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ARRAY, ColumnElement, Select, Text, func, literal, literal_column, select, text
 from sqlalchemy.orm import aliased
 
 from idp import messages
-from idp.models import Establishment
+from idp.models import DirectoryWord, Establishment
 from shared.db import DbSession
 from shared.identifiers import compact, is_valid_siren, siret_error
 
@@ -73,17 +76,86 @@ def _by_siren(session: DbSession, siren: str) -> SearchResult:
     return _limited(list(rows))
 
 
-def _name_matches(name: str) -> ColumnElement[bool]:
-    """Every word somewhere in the name. Each LIKE '%WORD%' is answered by the trigram index on PostgreSQL;
-    words hold only A-Z, 0-9 after normalize_name, so none is a LIKE wildcard."""
-    return and_(*(Establishment.search_name.like(f"%{word}%") for word in name.split()))
+def _contains(word: str) -> ColumnElement[bool]:
+    """LIKE '%WORD%', answered by the trigram index on PostgreSQL; words hold only A-Z, 0-9 after
+    normalize_name, so none is a LIKE wildcard."""
+    return Establishment.search_name.like(f"%{word}%")
+
+
+def _contains_checked_on_rows(word: str) -> ColumnElement[bool]:
+    """The same test on an expression no index holds: PostgreSQL checks it on the rows found otherwise."""
+    return Establishment.search_name.concat("").like(f"%{word}%")
+
+
+def _has_one_of(words: list[str]) -> ColumnElement[bool]:
+    """The name has one of these words: the expression of the index of words (migration 0013), literally."""
+    name_words = func.string_to_array(Establishment.search_name, literal_column("' '"))
+    return name_words.op("&&")(literal(words, ARRAY(Text)))
+
+
+# On PostgreSQL, LIKE '%W1%' AND LIKE '%W2%' … from the trigram index reads the postings of every trigram of every
+# word before a single row, common ones included (FOR, ION, CEN …): « centre de formation lyon » took 80–200 ms at
+# 10 M establishments, a rare word 15–25. So each word typed is first looked up among the words of the names
+# (directory_word, counted at each import: "FORMA" is in FORMATION, FORMATIONS, INFORMATIQUE …), then the rows are
+# found by the index of whole words, where PostgreSQL walks the shortest list and skips through the others.
+# A word inside too many words ("MAR") is checked on the rows found. When every word is common, reading the rows in
+# the table's order finds CANDIDATES matches sooner than any index — but no more than SCANNED_ROWS rows are read:
+# words common alone may be rare together, and then the index answers.
+MAX_FORMS = 100
+COMMON_WORD = 100_000
+SCANNED_ROWS = 100_000
 
 
 def _by_name(session: DbSession, name: str) -> SearchResult:
+    words = name.split()
+    if session.get_bind().dialect.name != "postgresql":  # SQLite reads every row whatever the plan
+        return _sorted_candidates(session, select(Establishment).where(*map(_contains, words)))
+    session.execute(text("SET LOCAL jit = off"))  # compiling these statements costs 20–60 ms, more than it saves
+    forms = {word: _forms(session, word) for word in set(words) if len(word) >= 3}
+    if any(found == {} for found in forms.values()):  # in no name at all
+        return SearchResult([])
+    looked_up = {word: found for word, found in forms.items() if found is not None}
+    if not looked_up or min(sum(found.values()) for found in looked_up.values()) > COMMON_WORD:
+        first_rows = aliased(Establishment, select(Establishment).limit(SCANNED_ROWS).subquery("first_rows"))
+        found = _sorted_candidates(
+            session, select(first_rows).where(*(first_rows.search_name.like(f"%{word}%") for word in words))
+        )
+        if found.more:  # enough to show, and to say there are more: the candidates' usual bargain
+            return found
+    if looked_up:
+        conditions = [_has_one_of(sorted(found)) for found in looked_up.values()]
+        conditions += [_contains_checked_on_rows(word) for word in words if word not in looked_up]
+    else:  # only words inside too many words: the trigram index
+        conditions = list(map(_contains, words))
+    with _through_an_index(session):
+        return _sorted_candidates(session, select(Establishment).where(*conditions))
+
+
+@contextmanager
+def _through_an_index(session: DbSession) -> Iterator[None]:
+    """The planner cannot count the rows with one of 40 rare words: it guesses 3 % of the table and bets that reading
+    it in order will find CANDIDATES soon (14 s at 10 M rows). Here the rows are known to be few, or not in the
+    first SCANNED_ROWS."""
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    try:
+        yield
+    finally:
+        session.execute(text("SET LOCAL enable_seqscan = on"))
+
+
+def _forms(session: DbSession, word: str) -> dict[str, int] | None:
+    """The words of the names that contain `word`, with how many establishments carry each; None past MAX_FORMS."""
+    rows = session.execute(
+        select(DirectoryWord.word, DirectoryWord.establishments)
+        .where(DirectoryWord.word.like(f"%{word}%"))
+        .limit(MAX_FORMS + 1)
+    ).all()
+    return None if len(rows) > MAX_FORMS else {form: count for form, count in rows}
+
+
+def _sorted_candidates(session: DbSession, matches: Select[Any]) -> SearchResult:
     # The LIMIT inside the subquery is what bounds the work: PostgreSQL stops reading matches there.
-    candidates = aliased(
-        Establishment, select(Establishment).where(_name_matches(name)).limit(CANDIDATES).subquery("candidates")
-    )
+    candidates = aliased(Establishment, matches.limit(CANDIDATES).subquery("candidates"))
     rows = session.scalars(
         select(candidates)
         .order_by(candidates.active.desc(), candidates.search_name, candidates.siret)

@@ -159,3 +159,51 @@ def test_a_ligature_in_the_name_is_found_spelt_out(app: Flask) -> None:
     import_establishments(establishment_row(number, enseigne1Etablissement="L'ŒUVRE DEMO"))
 
     assert sirets("oeuvre demo") == [number]
+
+
+# How PostgreSQL finds names (idp/services/directory.py): the words typed are looked up among the names' words,
+# then the rows by the index of words; common words read the first rows instead. SQLite reads every row: there
+# these tests check that the results are the same whatever the plan.
+
+
+def test_a_piece_of_a_word_finds_the_names_with_that_word(app: Flask) -> None:
+    assert sirets("orma'loi") == FORMA_LOIRE_BY_NAME  # « ORMA » in FORMA, « LOI » in LOIRE
+
+
+def test_a_word_new_in_the_directory_is_found_once_imported(app: Flask) -> None:
+    assert sirets("zygomatique") == []
+    number = make_siret("991234568", 1)
+    import_establishments(establishment_row(number, enseigne1Etablissement="ATELIER ZYGOMATIQUE"))
+
+    assert sirets("zygoma") == [number]
+
+
+def test_a_piece_inside_too_many_words_is_checked_on_the_names(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(directory, "MAX_FORMS", 0)
+
+    assert sirets("forma loire") == FORMA_LOIRE_BY_NAME
+    assert sirets("orma'loi") == FORMA_LOIRE_BY_NAME
+
+
+def test_common_words_are_found_in_the_first_rows_when_they_hold_enough(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbers = [make_siret("991234568", nic) for nic in range(1, 6)]
+    import_establishments(*(establishment_row(number, enseigne1Etablissement="PLATEAU DEMO") for number in numbers))
+    monkeypatch.setattr(directory, "COMMON_WORD", 0)  # every word is common
+    monkeypatch.setattr(directory, "MAX_RESULTS", 3)
+
+    result = search_establishments(db.session, "plateau demo")
+
+    assert [establishment.siret for establishment in result.establishments] == numbers[:3]
+    assert result.more
+
+
+def test_common_words_rare_together_are_found_beyond_the_first_rows(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(directory, "COMMON_WORD", 0)
+    monkeypatch.setattr(directory, "SCANNED_ROWS", 1)  # the first row does not hold them: the index answers
+
+    assert sirets("forma loire") == FORMA_LOIRE_BY_NAME
+    assert sirets("greta nantes") == ["99673406700027"]

@@ -53,10 +53,21 @@ def send_reminders(every: float | None) -> None:
 
 
 @public_list_cli.command("export")
-def export_public_list() -> None:
+@click.option("--every", type=float, help="Recommencer toutes les SECONDES secondes (sinon une seule fois).")
+def export_public_list(every: float | None) -> None:
     """Écrire la liste publique des organismes de formation, servie à l'adresse publique (chaque nuit)."""
-    path = public_list.write(db.session, Path(current_app.config["BPF_PUBLIC_FOLDER"]))
-    click.echo(f"Liste publique écrite : {path}")
+
+    def run() -> None:
+        path = public_list.write(db.session, Path(current_app.config["BPF_PUBLIC_FOLDER"]))
+        click.echo(f"Liste publique écrite : {path}")
+
+    if every is None:
+        run()
+        return
+    while True:
+        outliving_outages(db.session, run, "BPF public list")
+        db.session.remove()
+        time.sleep(every)
 
 
 @demo_cli.command("load")

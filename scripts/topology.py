@@ -40,8 +40,12 @@ WEB = ("METRICS_TOKEN", "PROMETHEUS_MULTIPROC_DIR")
 
 # What a service reads beyond what every service does: SOFFi announces each statement filed to the DGEFP's mailbox,
 # keeps the attachments' files in a folder (a volume shared by its containers in compose) and has them scanned by
-# ClamAV's daemon.
-SERVICE_EXTRAS = {"soffi": ("SOFFI_DGEFP_MAILBOX", "SOFFI_ATTACHMENTS_FOLDER", "SOFFI_CLAMD_ADDRESS")}
+# ClamAV's daemon; Mon Activité Formation writes the public list of training organisations into a folder its web
+# app serves it from (a volume too).
+SERVICE_EXTRAS = {
+    "soffi": ("SOFFI_DGEFP_MAILBOX", "SOFFI_ATTACHMENTS_FOLDER", "SOFFI_CLAMD_ADDRESS"),
+    "bpf": ("BPF_PUBLIC_FOLDER",),
+}
 
 
 def client_env(code: str) -> tuple[str, ...]:
@@ -138,6 +142,8 @@ PROCESSES = (
     # hourly.
     Process("bpf-outbox-worker", "flask --app rp_bpf outbox work --interval 5", (*service_env("bpf"), *MAIL)),
     Process("bpf-reminders", "flask --app rp_bpf reminders send --every 3600", service_env("bpf")),
+    # The public list of training organisations (open data), written again each night.
+    Process("bpf-public-list", "flask --app rp_bpf public-list export --every 86400", service_env("bpf")),
     # SOFFi's e-mails: a statement filed (to the DGEFP), validated or to correct (to the body's users).
     Process("soffi-outbox-worker", "flask --app rp_soffi outbox work --interval 5", (*service_env("soffi"), *MAIL)),
     # Behind nginx in compose (PROXY_HOPS=1: the client's address is the one nginx appends).

@@ -104,3 +104,12 @@ def test_soffi_keeps_its_attachments_in_a_volume_every_container_of_it_shares(se
         folder = service["environment"]["SOFFI_ATTACHMENTS_FOLDER"]
         assert f"soffi-attachments:{folder}" in service.get("volumes", []), name
     assert "soffi-attachments" in YAML(typ="safe").load(COMPOSE.read_text(encoding="utf-8"))["volumes"]
+
+
+def test_the_public_list_written_by_a_job_is_served_from_the_volume_of_the_web_app(services: dict[str, Any]) -> None:
+    """The nightly job and the demo (setup) write the file the web app serves: one volume, mounted where
+    BPF_PUBLIC_FOLDER says, in each of them; without it the web app would answer 404 for ever."""
+    for name in ("bpf", "bpf-public-list", "setup"):
+        folder = services[name]["environment"]["BPF_PUBLIC_FOLDER"]
+        assert f"bpf-public:{folder}" in services[name].get("volumes", []), name
+    assert "bpf-public" in YAML(typ="safe").load(COMPOSE.read_text(encoding="utf-8"))["volumes"]

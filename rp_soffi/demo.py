@@ -28,6 +28,7 @@ from rp_soffi.statement.values import LineValue
 from rp_soffi.statement.workflow import Role
 from shared.clock import in_paris
 from shared.db import DbSession
+from shared.outbox import writing_the_past
 
 AGENT = Actor("demo-dgefp", "Agent DÉMO DGEFP", Role.AGENT_DGEFP)
 PAST_YEARS = 10
@@ -95,7 +96,13 @@ def figures(body: DemoBody, exercice: int) -> dict[str, LineValue]:
 
 @transaction
 def load_demo(db: DbSession, folder: Path, now: datetime) -> dict[str, int]:
-    """Register the demo bodies and fill the campaigns that are missing; counts of what was created."""
+    """Register the demo bodies and fill the campaigns that are missing; counts of what was created. The past it
+    writes sends no e-mail."""
+    with writing_the_past(db):
+        return _load_demo(db, folder, now)
+
+
+def _load_demo(db: DbSession, folder: Path, now: datetime) -> dict[str, int]:
     created = {"Organismes collecteurs": 0, "Campagnes": 0, "États": 0}
     registered = []
     for body in BODIES:

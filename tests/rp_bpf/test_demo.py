@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from rp_bpf.extensions import db
-from rp_bpf.models import Bpf, BpfStatus, Declaration, DeclarationStatus
+from rp_bpf.models import Bpf, BpfStatus, Declaration, DeclarationStatus, OutboxMessage
 from rp_bpf.services import control
 from rp_bpf.services.overview import overview
 from shared.clock import utcnow
@@ -28,3 +28,5 @@ def test_demo_load_is_idempotent_and_fills_the_control_dashboard(bpf_app: Flask)
     rows = {row.exercice: row for row in formaloire.rows}
     assert rows[2024].transmitted is not None and rows[2025].bpf is None  # the 2025 BPF is left to fill
     assert db.session.scalar(select(func.count(Bpf.id)).where(Bpf.status == BpfStatus.TRANSMIS)) > 40
+    # Sixty organisations' declarations registered and BPF transmitted in the past: no receipt e-mailed to anyone.
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0

@@ -11,6 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from rp_soffi.access import remember_user
+from rp_soffi.demo import load_demo
 from rp_soffi.models import BodyUser, OutboxMessage
 from rp_soffi.services import instruction, statements
 from shared.db import DbSession
@@ -112,12 +113,22 @@ def test_each_login_replaces_what_soffi_knew_of_the_person(soffi_app: Flask, ses
     assert session.scalar(select(func.count()).select_from(BodyUser)) == 0
 
 
-def test_a_refused_move_queues_nothing(
-    soffi_app: Flask, session: DbSession, attachments_folder: Path
-) -> None:
+def test_a_refused_move_queues_nothing(soffi_app: Flask, session: DbSession, attachments_folder: Path) -> None:
     logs_in("sub-claire", "claire@opco-demo.example", held("organisme_collecteur"))
     reviewed = make_in_instruction(session, make_body(session), make_campaign(session), attachments_folder)
     before = session.scalar(select(func.count()).select_from(OutboxMessage))
     with pytest.raises(Exception, match="commentaire"):
         instruction.request_correction(session, AGENT, reviewed.id, "   ", BEFORE_DUE)
     assert session.scalar(select(func.count()).select_from(OutboxMessage)) == before == 1  # the filing's only
+
+
+def test_the_demo_writes_its_past_without_e_mails_and_what_happens_next_has_its_own(
+    soffi_app: Flask, session: DbSession, attachments_folder: Path
+) -> None:
+    """Six years of statements filed and validated by the demo would fill the mail catcher before anyone used it."""
+    load_demo(session, attachments_folder, datetime(2026, 12, 7, 10))
+    assert session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+    body = make_body(session, "88888888800012")
+    make_filed(session, body, make_campaign(session, exercice=2030), attachments_folder)
+    assert session.scalar(select(func.count(OutboxMessage.id))) == 1  # to the DGEFP's mailbox

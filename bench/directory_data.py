@@ -391,8 +391,11 @@ class Files:
 def _companies(rows: int, gen: Generator) -> Iterator[tuple[str, list[tuple[str, str, str]]]]:
     """(SIREN, its establishments' cities) until `rows` establishments: most companies have one."""
     made, number = 0, 30_000_000
+    # Gaps of up to 40 between SIREN give distinct numbers up to ~12 M establishments (below); beyond, gaps of up to 6
+    # reach 40 M establishments (≈ 14 M companies) before 99 999 999.
+    widest_gap = 40 if rows <= 12_000_000 else 6
     while made < rows:
-        number += gen.rng.randint(1, 40)
+        number += gen.rng.randint(1, widest_gap)
         if number > 99_999_999:  # past ~9.5 M establishments: on from 10 000 000 (8 digits, unused up to ~12 M)
             number -= 90_000_000
         count = min(rows - made, 1 if gen.rng.random() < 0.7 else gen.rng.randint(2, 12))

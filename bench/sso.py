@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from bench.common import create_database, gunicorn, say  # noqa: E402
+from bench.common import BENCH_RATELIMIT_LOGIN, create_database, gunicorn, redis_server, say  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.extensions import db  # noqa: E402
 from idp.services.clients import register_client  # noqa: E402
@@ -292,8 +293,11 @@ def main() -> None:
     parser.add_argument("--profile-workload", choices=["login", "refresh", "userinfo"], default="login")
     parser.add_argument("--worker-class", default="gthread", help="gunicorn's (sync: no keep-alive)")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--rate-limits", action="store_true", help="rate limits on, counted in a throwaway Redis (as in production)"
+    )
     args = parser.parse_args()
-    with postgres_cluster() as server:
+    with postgres_cluster() as server, ExitStack() as stack:
         database_url, port = create_database(server, "bench"), free_port()
         base = f"http://127.0.0.1:{port}"
         client_id, secret = prepare(database_url, base)
@@ -303,6 +307,10 @@ def main() -> None:
             "SECRET_KEY": "bench-secret",
             "RATELIMIT_ENABLED": "0",
         }
+        if args.rate_limits:
+            environment["RATELIMIT_ENABLED"] = "1"
+            environment["RATELIMIT_STORAGE_URI"] = stack.enter_context(redis_server(free_port()))
+            environment["BENCH_RATELIMIT_LOGIN"] = BENCH_RATELIMIT_LOGIN
         with gunicorn("bench.sso_server:app", port, "/connexion", args.worker_class, args.threads, environment) as pids:
             flow = Flow(base, client_id, secret, pids)
             for _ in range(10):  # warm-up: imports, first key, connection pools

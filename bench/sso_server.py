@@ -16,7 +16,9 @@ from typing import Any
 from idp import create_app
 from idp.services import authentication
 
-app = create_app()
+# bench/sso.py --rate-limits: the login's limits as many windows as the provider's, never reached by the bench.
+limits = os.environ.get("BENCH_RATELIMIT_LOGIN")
+app = create_app({"RATELIMIT_LOGIN": limits} if limits else None)
 hashes = {"count": 0, "seconds": 0.0}
 lock = threading.Lock()
 verify = authentication.verify_password

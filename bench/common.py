@@ -2,15 +2,18 @@
 serve an app with gunicorn as the single sign-on benches configure it."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import redis
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,3 +59,29 @@ def gunicorn(
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+# The login POST's rate limits as the provider has them (two windows, so two counters to move in Redis), set high
+# enough that the benches' logins, all from one address, never reach them.
+BENCH_RATELIMIT_LOGIN = "1000000 per minute;10000000 per hour"
+
+
+@contextmanager
+def redis_server(port: int) -> Iterator[str]:
+    """A throwaway redis-server on 127.0.0.1:`port` (no persistence), as the rate limits' storage; yields its URL."""
+    folder = tempfile.mkdtemp()
+    command = ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen([*command, "--dir", folder], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"redis://127.0.0.1:{port}/0"
+        for _ in range(100):
+            try:
+                redis.Redis.from_url(url).ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)  # waiting for it to listen
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -13,6 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,12 @@ from werkzeug.test import TestResponse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import create_database, say  # noqa: E402
+from bench.common import BENCH_RATELIMIT_LOGIN, create_database, redis_server, say  # noqa: E402
 from bench.sso import REDIRECT_URI, authorization_request, login_form, prepare  # noqa: E402
 from idp import create_app  # noqa: E402
 from idp.extensions import db  # noqa: E402
 from idp.services import authentication  # noqa: E402
-from tests.postgres_cluster import postgres_cluster  # noqa: E402
+from tests.postgres_cluster import free_port, postgres_cluster  # noqa: E402
 
 REFRESHES, USERINFOS = 2, 3  # per login, as a relying party would between two logins
 
@@ -90,14 +91,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--flows", type=int, default=300)
     parser.add_argument("--blocks", type=int, default=10)
+    parser.add_argument(
+        "--rate-limits", action="store_true", help="rate limits on, counted in a throwaway Redis (as in production)"
+    )
     args = parser.parse_args()
     per_block = args.flows // args.blocks
     repeats = {"5 refresh": REFRESHES, "6 userinfo": USERINFOS}
-    with postgres_cluster() as server:
+    with postgres_cluster() as server, ExitStack() as stack:
         database_url = create_database(server, "steps")
         client_id, secret = prepare(database_url, "http://localhost")
-        # As bench/sso.py configures gunicorn: every request comes from one address, so no rate limit.
+        # As bench/sso.py configures gunicorn: every request comes from one address, so no rate limit, unless asked
+        # for with limits the bench never reaches.
         config = {"PUBLIC_URL": "http://localhost", "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench-secret"}
+        if args.rate_limits:
+            storage = stack.enter_context(redis_server(free_port()))
+            config |= {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage}
+            config |= {"RATELIMIT_LOGIN": BENCH_RATELIMIT_LOGIN}
         app = create_app({**config, "SQLALCHEMY_DATABASE_URI": database_url})
         steps = Steps()
         with app.app_context():

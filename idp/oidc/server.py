@@ -162,8 +162,12 @@ class CodeGrant(grants.AuthorizationCodeGrant):
     def authenticate_user(self, authorization_code: AuthorizationCode) -> Account | None:
         # A code from a login session ended since (logout, password change) would give tokens that
         # the end of the session never revoked.
-        account = tokens.live_session_account(db.session, authorization_code.user_session_id)
-        return account if account is not None and account.is_active else None
+        found = tokens.live_session_account(db.session, authorization_code.user_session_id)
+        if found is None:
+            return None
+        account, sid = found
+        g.oidc_session_sid = (authorization_code.user_session_id, sid)  # for the ID token (get_compatible_claims)
+        return account if account.is_active else None
 
     def save_token(self, token: dict[str, Any]) -> None:
         code = self.request.authorization_code
@@ -251,7 +255,7 @@ class OpenIDConnect(OpenIDCode):
         origin = request.authorization_code or request.refresh_token
         found["auth_time"] = epoch(origin.auth_time)
         # Back-Channel Logout 1.0 §2.1: the login session, as the logout token will name it.
-        sid = tokens.session_sid(db.session, origin.user_session_id)
+        sid = _session_sid(origin.user_session_id)
         if sid is not None:
             found["sid"] = sid
         return found
@@ -260,6 +264,15 @@ class OpenIDConnect(OpenIDCode):
         requested = (g.get("oidc_claims_request") or {}).get("id_token")
         service_id, acting_siret = g.oidc_token_client.service_id, g.get("oidc_acting_siret")
         return claims.user_info(db.session, user, service_id, scope, requested, acting_siret)
+
+
+def _session_sid(user_session_id: int | None) -> str | None:
+    """The login session's `sid`: read with the session's account when the code was redeemed, else (a refresh) by
+    a statement of its own."""
+    known = g.get("oidc_session_sid")
+    if known is not None and user_session_id is not None and known[0] == user_session_id:
+        return cast(str | None, known[1])
+    return tokens.session_sid(db.session, user_session_id)
 
 
 class PrivateKeyJWT(JWTBearerClientAssertion):

@@ -48,8 +48,9 @@ class RoleNotGrantable(HabilitationError):
     """The role is not of the service, or only ministry agents may grant it."""
 
 
-def active(now: datetime) -> ColumnElement[bool]:
-    """The condition for a habilitation to count now: not revoked, not expired."""
+def active(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """The condition for a habilitation to count now: not revoked, not expired (`now` a time, or the parameter
+    of a statement built once)."""
     return and_(
         Habilitation.revoked_at.is_(None), or_(Habilitation.expires_at.is_(None), Habilitation.expires_at > now)
     )

@@ -85,15 +85,17 @@ def redeem_code(session: DbSession, code: str, client_id: str) -> AuthorizationC
 
 
 LIVE_SESSION_ACCOUNT = (
-    select(Account)
+    select(Account, UserSession.sid)
     .join(UserSession, UserSession.account_id == Account.id)
     .where(UserSession.id == bindparam("user_session_id"), UserSession.ended_at.is_(None))
 )
 
 
-def live_session_account(session: DbSession, user_session_id: int | None) -> Account | None:
-    """The account of a login session that has not ended (logout, password change), else None."""
-    return session.scalar(LIVE_SESSION_ACCOUNT, {"user_session_id": user_session_id})
+def live_session_account(session: DbSession, user_session_id: int | None) -> tuple[Account, str | None] | None:
+    """The account of a login session that has not ended (logout, password change), with the session's public
+    `sid` (the ID token of a code names it: read here rather than by a statement of its own); else None."""
+    found = session.execute(LIVE_SESSION_ACCOUNT, {"user_session_id": user_session_id}).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 SESSION_SID = select(UserSession.sid).where(UserSession.id == bindparam("user_session_id"))

@@ -24,15 +24,18 @@ def upgrade():
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.add_column(sa.Column('search_name', sa.String(length=255), nullable=False, server_default=''))
 
-    # Companies already there: normalised here, in Python, as the importer does when it writes.
+    # Companies already there: normalised here, in Python, as the importer does when it writes — BATCH at a time, in
+    # SIREN order, so that a directory of millions of companies is never all in memory (re-importing the
+    # StockUniteLegale does the same faster: bench/README.md).
     connection = op.get_bind()
     company = sa.table('company', sa.column('siren'), sa.column('name'), sa.column('search_name'))
     update = company.update().where(company.c.siren == sa.bindparam('key')).values(search_name=sa.bindparam('value'))
-    rows = connection.execute(sa.select(company.c.siren, company.c.name)).all()
-    for start in range(0, len(rows), BATCH):
-        connection.execute(
-            update, [{'key': siren, 'value': normalize_name(name)[:255]} for siren, name in rows[start:start + BATCH]]
-        )
+    after = ''
+    while rows := connection.execute(
+        sa.select(company.c.siren, company.c.name).where(company.c.siren > after).order_by(company.c.siren).limit(BATCH)
+    ).all():
+        connection.execute(update, [{'key': siren, 'value': normalize_name(name)[:255]} for siren, name in rows])
+        after = rows[-1][0]
 
 
 def downgrade():

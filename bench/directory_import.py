@@ -112,7 +112,7 @@ def import_all(files: Files, rows: int, with_index: bool) -> None:
     say(
         f"establishments: {report_.imported:,} rows in {seconds:.1f} s = {report_.imported / seconds:,.0f} rows/s"
         f" (COPY with the reading {copy.seconds:.1f} s, merge {merge.seconds:.1f} s,"
-        f" the rest — trigram index build — {seconds - copy.seconds - merge.seconds:.1f} s)"
+        f" the rest — the name indexes built, the words counted — {seconds - copy.seconds - merge.seconds:.1f} s)"
     )
 
 

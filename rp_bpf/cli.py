@@ -3,7 +3,6 @@ and BPFs), `public-list export` (the open-data list of training organisations, n
 the deadline, hourly) and `outbox work` (its e-mails). Each reads its options, calls a service and prints what it
 did."""
 
-import time
 from pathlib import Path
 
 import click
@@ -15,7 +14,7 @@ from rp_bpf.extensions import db, mail
 from rp_bpf.models import OutboxMessage
 from rp_bpf.services import public_list, reminders
 from shared.clock import utcnow
-from shared.db import outliving_outages
+from shared.db import repeat_job
 from shared.outbox import worker_command
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
@@ -43,13 +42,7 @@ def send_reminders(every: float | None) -> None:
         while (sent := reminders.send_delegation_notices(db.session, utcnow())) > 0:
             click.echo(f"{sent} avis de fin de délégation écrit(s).")
 
-    if every is None:
-        run()
-        return
-    while True:
-        outliving_outages(db.session, run, "BPF reminders")
-        db.session.remove()
-        time.sleep(every)
+    repeat_job(db.session, every, run, "BPF reminders")
 
 
 @public_list_cli.command("export")
@@ -61,13 +54,7 @@ def export_public_list(every: float | None) -> None:
         path = public_list.write(db.session, Path(current_app.config["BPF_PUBLIC_FOLDER"]))
         click.echo(f"Liste publique écrite : {path}")
 
-    if every is None:
-        run()
-        return
-    while True:
-        outliving_outages(db.session, run, "BPF public list")
-        db.session.remove()
-        time.sleep(every)
+    repeat_job(db.session, every, run, "BPF public list")
 
 
 @demo_cli.command("load")

@@ -2,6 +2,7 @@
 naming convention of every app; and a way to run a request's statements without a transaction around them."""
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeAlias, TypeVar
 
@@ -47,3 +48,15 @@ def outliving_outages(session: scoped_session[Any], job: Callable[[], T], what: 
         log.warning("%s: database unavailable (%s), trying again at the next pass", what, type(error).__name__)
         session.remove()
         return None
+
+
+def repeat_job(session: scoped_session[Any], every: float | None, job: Callable[[], object], what: str) -> None:
+    """A scheduled job (`--every SECONDS`): once, or a pass every `every` seconds until the process is stopped,
+    each pass outliving a database outage."""
+    if every is None:
+        job()
+        return
+    while True:
+        outliving_outages(session, job, what)
+        session.remove()
+        time.sleep(every)

@@ -99,19 +99,25 @@ def idp_test_config(url: str, smtp_port: int) -> dict[str, object]:
 @pytest.fixture
 def idp_app(idp_database: str, mail_server: MailServer) -> Iterator[Flask]:
     from idp import create_app
-    from idp.extensions import db
 
     app = create_app(idp_test_config(idp_database, mail_server.port))
     mail_server.clear()
     with app.app_context():
         yield app
-        db.session.remove()
-        # Every test starts from empty tables (schema kept): simple, and right for threads and live servers.
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        db.engine.dispose()
-        forget_signing_key()  # its key was in the tables just emptied
+        empty_idp_tables()
+
+
+def empty_idp_tables() -> None:
+    """Every table of the provider emptied, schema kept (in the app context of one of its apps): each test starts from
+    empty tables — simple, and right for threads and live servers."""
+    from idp.extensions import db
+
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    db.engine.dispose()
+    forget_signing_key()  # its key was in the tables just emptied
 
 
 SOFI_REFERENCE_TABLES = {"certification", "formacode", "sirene_establishment"}

@@ -1,7 +1,6 @@
 """Operators' commands of the services portal: `flask --app idp activation-codes|access-requests …`."""
 
 import json
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -16,7 +15,7 @@ from idp.models import AccessRequest, ActivationCode, AuditEvent, AuditEventType
 from idp.services import access_requests, activation_codes, expiry_reminders, habilitations
 from idp.services.directory import find_establishment
 from shared.clock import in_paris
-from shared.db import outliving_outages
+from shared.db import repeat_job
 from shared.identifiers import siret_error
 
 # The French texts of these commands (idp/messages.py holds those of the web pages).
@@ -130,15 +129,7 @@ def repeat(every: int | None, announce: str, run: Callable[[], str]) -> None:
     """A scheduled job: once, or every N seconds until Ctrl-C, saying each time what it did."""
     if every is not None:
         click.echo(announce.format(every=every))
-    if every is None:
-        click.echo(run())
-        return
-    while True:
-        done = outliving_outages(db.session, run, "scheduled job")
-        if done is not None:
-            click.echo(done)
-        db.session.remove()
-        time.sleep(every)
+    repeat_job(db.session, every, lambda: click.echo(run()), "scheduled job")
 
 
 @access_requests_cli.command("queue")

@@ -14,8 +14,7 @@ from flask_migrate import upgrade
 
 from idp import create_app
 from idp.extensions import db
-from idp.oidc.keys import forget_signing_key
-from tests.conftest import idp_test_config, new_database
+from tests.conftest import empty_idp_tables, idp_test_config, new_database
 from tests.idp import factories
 from tests.idp.conftest import FreshContext
 from tests.idp.test_signup import coordonnees, credentials, start
@@ -45,12 +44,7 @@ def app(own_cluster: Cluster, database: str, mail_server: MailServer) -> Iterato
         yield app
         if not own_cluster.running:  # a failed test left it stopped
             own_cluster.start()
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        db.engine.dispose()
-        forget_signing_key()  # its key was in the tables just emptied
+        empty_idp_tables()
 
 
 @pytest.fixture

@@ -116,10 +116,7 @@ def _by_name(session: DbSession, name: str) -> SearchResult:
         return SearchResult([])
     looked_up = {word: found for word, found in forms.items() if found is not None}
     if not looked_up or min(sum(found.values()) for found in looked_up.values()) > COMMON_WORD:
-        first_rows = aliased(Establishment, select(Establishment).limit(SCANNED_ROWS).subquery("first_rows"))
-        found = _sorted_candidates(
-            session, select(first_rows).where(*(first_rows.search_name.like(f"%{word}%") for word in words))
-        )
+        found = _in_the_first_rows(session, words)
         if found.more:  # enough to show, and to say there are more: the candidates' usual bargain
             return found
     if looked_up:
@@ -129,6 +126,14 @@ def _by_name(session: DbSession, name: str) -> SearchResult:
         conditions = list(map(_contains, words))
     with _through_an_index(session):
         return _sorted_candidates(session, select(Establishment).where(*conditions))
+
+
+def _in_the_first_rows(session: DbSession, words: list[str]) -> SearchResult:
+    """The matches among the table's first SCANNED_ROWS rows, read in order: common words are found there soon."""
+    first_rows = aliased(Establishment, select(Establishment).limit(SCANNED_ROWS).subquery("first_rows"))
+    return _sorted_candidates(
+        session, select(first_rows).where(*(first_rows.search_name.like(f"%{word}%") for word in words))
+    )
 
 
 @contextmanager

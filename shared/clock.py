@@ -13,8 +13,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def in_paris(value: datetime) -> datetime:
-    """A stored (naive UTC) time as the wall-clock time users in France read."""
-    return value.replace(tzinfo=UTC).astimezone(PARIS)
+    """A stored (naive UTC) time, or one with its offset (as in the claims), as the wall-clock time users in France
+    read."""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(PARIS)
 
 
 def epoch(value: datetime) -> int:

@@ -4,6 +4,7 @@ CSRF on every form, security headers on every response, French error pages, DSFR
 from node_modules (installed by npm, never committed), Jinja in strict mode with French filters.
 """
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,7 @@ def init_common(app: Flask) -> None:
     app.jinja_loader = ChoiceLoader(
         [app.jinja_loader, FileSystemLoader(str(Path(__file__).parent / "templates"))]  # type: ignore[list-item]
     )
-    app.jinja_env.filters["date_fr"] = lambda value: format_date(value, "dd/MM/yyyy", locale="fr_FR")
+    app.jinja_env.filters["date_fr"] = _date_fr
     app.jinja_env.filters["datetime_fr"] = lambda value: format_datetime(
         in_paris(value), "dd/MM/yyyy 'à' HH'h'mm", locale="fr_FR"
     )
@@ -134,6 +135,13 @@ def init_common(app: Flask) -> None:
         app.register_error_handler(unavailable, _unavailable)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+
+
+def _date_fr(value: date | datetime) -> str:
+    """A day as users in France read it: a stored time (naive UTC) is on the next day in Paris after 23:00 or
+    22:00 UTC."""
+    day = in_paris(value).date() if isinstance(value, datetime) else value
+    return format_date(day, "dd/MM/yyyy", locale="fr_FR")
 
 
 def _assets_blueprint() -> Blueprint:

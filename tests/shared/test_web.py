@@ -1,5 +1,7 @@
 """Security headers, cookies, error pages and production safety of every app (shown on the IdP)."""
 
+from datetime import date, datetime
+
 import pytest
 
 from idp import create_app
@@ -85,3 +87,21 @@ def test_over_https_a_form_posted_with_only_the_origin_as_referer_is_accepted(cl
     assert answered.status_code == 422  # the credentials were checked: the form passed the CSRF check
     refused = client.post("/connexion", fields, extra_environ=https, expect_errors=True)
     assert refused.status_code == 400  # no Referer at all over HTTPS: refused
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        (datetime(2026, 12, 7, 23, 30), "08/12/2026"),  # winter: Paris is UTC+1
+        (datetime(2026, 7, 14, 22, 30), "15/07/2026"),  # summer: UTC+2
+        (datetime(2026, 7, 14, 21, 59), "14/07/2026"),
+        (date(2026, 12, 7), "07/12/2026"),  # a day is shown as it is
+    ],
+)
+def test_days_are_shown_as_in_paris_even_late_in_the_evening(idp_app, stored, shown):
+    assert idp_app.jinja_env.filters["date_fr"](stored) == shown
+
+
+def test_a_time_with_its_offset_keeps_it(idp_app):
+    end_of_june = datetime.fromisoformat("2030-06-30T23:59:59+02:00")  # as the delegation claims carry it
+    assert idp_app.jinja_env.filters["date_fr"](end_of_june) == "30/06/2030"

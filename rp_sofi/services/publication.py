@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import delete
 
 from rp_sofi.models import Action, Etablissement, PublishedSession, Site
+from shared.clock import in_paris
 from shared.db import DbSession
+
+
+def _day(moment: datetime) -> str:
+    """The day in France of a stored (naive UTC) time: the Lhéo export's creation and update dates."""
+    return in_paris(moment).date().isoformat()
 
 
 def _site(site: Site) -> dict[str, Any]:
@@ -26,7 +32,7 @@ def snapshot(action: Action, etablissement: Etablissement, now: datetime) -> dic
             "id": formation.id, "certifinfo": formation.certifinfo, "code_rncp": formation.code_rncp,
             "intitule": formation.intitule, "objectif": formation.objectif, "programme": formation.programme,
             "formacodes": formation.formacodes, "niveau_sortie": formation.niveau_sortie,
-            "eligible_cpf": formation.eligible_cpf, "created": formation.created_at.date().isoformat(),
+            "eligible_cpf": formation.eligible_cpf, "created": _day(formation.created_at),
         },
         "organisme": {
             "siret": etablissement.siret, "nda": etablissement.nda, "raison_sociale": etablissement.raison_sociale,
@@ -39,7 +45,7 @@ def snapshot(action: Action, etablissement: Etablissement, now: datetime) -> dic
             "duree_centre": action.duree_centre, "duree_entreprise": action.duree_entreprise,
             "duree_hebdo": action.duree_hebdo, "commentaire_prerequis": action.commentaire_prerequis,
             "public": action.public, "dispensateur": _site(action.site_dispensateur),
-            "created": action.created_at.date().isoformat(), "updated": now.date().isoformat(),
+            "created": _day(action.created_at), "updated": _day(now),
         },
         "sessions": [
             {

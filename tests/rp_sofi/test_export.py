@@ -170,3 +170,21 @@ def test_an_invalid_nightly_file_is_not_written(offer: dict[str, Action], sofi_a
     result = sofi_app.test_cli_runner().invoke(args=["lheo", "export", "--output", str(target)])
     assert result.exit_code == 1 and "Export Lhéo invalide, fichier non écrit" in result.output
     assert target.read_text() == "la veille" and list(tmp_path.iterdir()) == [target]
+
+
+def test_dates_of_an_offer_validated_after_midnight_in_paris_are_the_french_day(
+    sofi_app: Flask, sofi: webtest.TestApp, log_in: LogIn
+) -> None:
+    thirty_past_midnight = datetime(2026, 1, 31, 23, 30, tzinfo=UTC)  # 1 February, 00:30 in Paris
+    with time_machine.travel(thirty_past_midnight, tick=False):
+        action = f.make_action(db.session, IDMV, 31999, sessions=[(date(2026, 2, 2), date(2026, 5, 29))])
+        f.submit(db.session, action, date(2026, 2, 1))
+        stored = thirty_past_midnight.replace(tzinfo=None)  # naive UTC, as the database keeps it
+        workflow.validate(db.session, action, f.carif_scope(), date(2026, 2, 1), stored)
+        db.session.commit()
+        log_in("contributeur", siret=IDMV)
+        document = parsed(sofi.get("/export/lheo.xml"))
+    [exported] = document.xpath("//l:action", namespaces=NS)
+    assert (exported.get("datecrea"), exported.get("datemaj")) == ("20260201", "20260201")
+    [formation] = document.xpath("//l:formation", namespaces=NS)
+    assert formation.get("datecrea") == "20260201"

@@ -18,8 +18,8 @@ from rp_bpf import messages
 from rp_bpf.bpf import cerfa_pdf
 from rp_bpf.bpf.content import BpfContent, Figures
 from rp_bpf.bpf.lines import LINES, MAX_SPECIALITIES, NUMBER_KINDS, PAIR_KINDS, Kind, Line
-from rp_bpf.bpf.receipt import PARIS
 from rp_bpf.bpf.snapshot import content_to_json
+from shared.clock import in_paris
 
 CSV_HEADER = ("code", "stagiaires_ou_montant", "heures")
 _DIALECT: dict[str, Any] = {"delimiter": ";", "lineterminator": "\r\n"}
@@ -77,7 +77,7 @@ class CampaignRow:
     departement: str
     status: str
     version: int | None = None
-    transmitted_at: datetime | None = None
+    transmitted_at: datetime | None = None  # naive UTC, as stored
     late: bool = False
     content: BpfContent | None = None
 
@@ -145,7 +145,7 @@ def _line_cells(line: Line, content: BpfContent) -> list[str | int]:
 
 
 def _campaign_cells(row: CampaignRow) -> list[str | int]:
-    transmitted = row.transmitted_at.astimezone(PARIS).strftime("%Y-%m-%d %H:%M") if row.transmitted_at else ""
+    transmitted = in_paris(row.transmitted_at).strftime("%Y-%m-%d %H:%M") if row.transmitted_at else ""
     cells: list[str | int] = [neutralised(text) for text in (row.nda, row.siret, row.denomination)]
     cells += [neutralised(row.region), neutralised(row.departement), neutralised(row.status)]
     cells += [row.version or "", transmitted, messages.DOCUMENT_YES if row.late else messages.DOCUMENT_NO]

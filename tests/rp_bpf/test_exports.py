@@ -4,10 +4,13 @@ control services' campaign CSV, streamed."""
 import csv
 import io
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+
+import pytest
 
 from rp_bpf.bpf.content import Figures, content_from_json
 from rp_bpf.bpf.exports import (
@@ -141,7 +144,7 @@ def campaign_rows() -> list[CampaignRow]:
         departement="44",
         status="Transmis",
         version=2,
-        transmitted_at=datetime(2026, 3, 31, 23, 30, tzinfo=UTC),
+        transmitted_at=datetime(2026, 3, 31, 23, 30),  # naive UTC, as the database gives it
         late=True,
         content=make_content(),
     )
@@ -153,7 +156,17 @@ def read_campaign(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
 
 
-def test_the_campaign_csv_has_a_bom_a_header_and_one_row_per_organisation() -> None:
+@pytest.fixture
+def server_clock_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A server whose local time is not UTC: the times written must not depend on it."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_campaign_csv_has_a_bom_a_header_and_one_row_per_organisation(server_clock_in_new_york: None) -> None:
     data = b"".join(campaign_csv(campaign_rows()))
     assert data.startswith(b"\xef\xbb\xbfnda;siret;denomination;region;departement;statut;version;")
     header = data.decode("utf-8-sig").split("\r\n", 1)[0].split(";")

@@ -5,11 +5,13 @@ registers a client and an account as bench/faults.py does, then:
 
 1. with TWO instances, each pinned to its own core with `taskset` (idp-1 on core 0, idp-2 on core 1: gunicorn's
    master and its workers), then with ONE (idp-2 stopped, idp-1 on core 0), runs closed-loop complete logins
-   (authorize → login form, login POST → code, token, userinfo: bench/sso.py's four steps, each login from its own
-   loopback address 127.1.x.y as in faults.py) at increasing concurrency, and reports logins/s, each step's
-   p50/p95/p99, the instances' CPU per login (every thread of the master and its workers, from the scheduler:
-   /proc/<pid>/task/*/schedstat) and the whole machine's, next to one argon2id verification timed in this process
-   with the provider's own parameters (idp.services.passwords) in the same run;
+   (authorize → login form, login POST → code, token: what the services do to log someone in — they read the
+   habilitations in the ID token, never userinfo; with --userinfo also bench/sso.py's fourth step, userinfo, as a
+   client that reads it; each login from its own loopback address 127.1.x.y as in faults.py) at increasing
+   concurrency, and reports logins/s, each step's p50/p95/p99, the instances' CPU per login (every thread of the
+   master and its workers, from the scheduler: /proc/<pid>/task/*/schedstat) and the whole machine's, next to one
+   argon2id verification timed in this process with the provider's own parameters (idp.services.passwords) in the
+   same run;
 2. restarts idp-2 and offers, open loop, twice the best rate measured with two instances for 60 s (each login also
    refreshes its tokens): counts the logins that succeed, those nginx sheds (503 with its French page and
    Retry-After, or the provider's 429) and any other answer (a 500 is a failure), checks the database invariants of
@@ -87,7 +89,7 @@ def check(response: httpx.Response, status: int, step: str) -> httpx.Response:
     raise Other(f"{step} {response.status_code}")
 
 
-def login(bench: Bench, refresh: bool) -> Outcome:
+def login(bench: Bench, refresh: bool, userinfo: bool) -> Outcome:
     """One complete login, each step timed; never raises."""
     verifier, params = authorization_request(bench.client_id)
     source, auth, steps = next_source(), (bench.client_id, bench.secret), {}
@@ -113,8 +115,9 @@ def login(bench: Bench, refresh: bool) -> Outcome:
             if refresh:
                 renewal = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}
                 tokens = timed("refresh", back, "POST", "/oidc/token", 200, data=renewal, auth=auth).json()
-            bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
-            timed("userinfo", back, "GET", "/oidc/userinfo", 200, headers=bearer)
+            if userinfo:
+                bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+                timed("userinfo", back, "GET", "/oidc/userinfo", 200, headers=bearer)
     except Shed as error:
         return Outcome("shed", str(error), ended=time.monotonic())
     except Other as error:
@@ -222,7 +225,9 @@ class Step:
         )
 
 
-def closed_loop(bench: Bench, clients: int, seconds: float, warm: float, pids: list[int], refresh: bool) -> Step:
+def closed_loop(
+    bench: Bench, clients: int, seconds: float, warm: float, pids: list[int], refresh: bool, userinfo: bool
+) -> Step:
     """`clients` threads, each logging in again as soon as its login ended; measured after `warm` seconds."""
     outcomes: list[Outcome] = []
     start = time.monotonic()
@@ -230,7 +235,7 @@ def closed_loop(bench: Bench, clients: int, seconds: float, warm: float, pids: l
 
     def work() -> None:
         while time.monotonic() < window[1]:
-            outcomes.append(login(bench, refresh))
+            outcomes.append(login(bench, refresh, userinfo))
 
     threads = [threading.Thread(target=work) for _ in range(clients)]
     for thread in threads:
@@ -265,7 +270,7 @@ def open_loop(bench: Bench, rate: float, seconds: float, threads: int) -> tuple[
                 missed[index] += late
                 slot += late * threads
                 continue
-            outcomes.append(login(bench, refresh=True))
+            outcomes.append(login(bench, refresh=True, userinfo=True))
             slot += threads
 
     workers = [threading.Thread(target=work, args=(index,)) for index in range(threads)]
@@ -289,6 +294,8 @@ def main() -> int:
     parser.add_argument("--overload", type=float, default=60, help="length of the overload (0: none)")
     parser.add_argument("--overload-factor", type=float, default=2, help="times the best rate measured")
     parser.add_argument("--threads", type=int, default=96, help="the overload's generator threads")
+    parser.add_argument("--userinfo", action="store_true", help="each measured login also reads userinfo")
+    parser.add_argument("--instances", type=int, nargs="+", default=[2, 1], choices=[1, 2], help="two, then one")
     options = parser.parse_args()
     layout = Layout.from_environment()
     was_running = any(production_like.status(layout).values())
@@ -298,15 +305,15 @@ def main() -> int:
         bench = Bench(layout)
         prepare(bench)
         print(f"load average before: {os.getloadavg()}", flush=True)
-        for count in (2, 1):
-            if count == 1:
+        for count in options.instances:
+            if count == 1 and servers.read_pid(layout.pid_file("idp-2")):
                 servers.stop_pid(layout.pid_file("idp-2"))
             pids = pin(layout, {"idp-1": 0, "idp-2": 1} if count == 2 else {"idp-1": 0})
             every = [pid for group_pids in pids.values() for pid in group_pids]
             argon2.append(argon2_verify())
-            closed_loop(bench, 2, 3, 0, every, refresh=False)  # warm up: connections, caches
+            closed_loop(bench, 2, 3, 0, every, False, options.userinfo)  # warm up: connections, caches
             for clients in options.clients:
-                step = closed_loop(bench, clients, options.seconds, 2, every, refresh=False)
+                step = closed_loop(bench, clients, options.seconds, 2, every, False, options.userinfo)
                 step.instances = count
                 steps.append(step)
                 print(step.line(statistics.median(argon2)), flush=True)
@@ -315,9 +322,10 @@ def main() -> int:
             argon2.append(argon2_verify())
         verify = statistics.median(argon2)
         print(f"argon2id verify (this process, median of {len(argon2)} runs of 10): {verify * 1000:.1f} ms {argon2}")
-        best = {count: max(step.rate for step in steps if step.instances == count) for count in (1, 2)}
-        print(f"best logins/s: one {best[1]:.1f}, two {best[2]:.1f}, ratio {best[2] / best[1]:.2f}")
-        if options.overload:
+        best = {count: max(step.rate for step in steps if step.instances == count) for count in options.instances}
+        if len(best) == 2:
+            print(f"best logins/s: one {best[1]:.1f}, two {best[2]:.1f}, ratio {best[2] / best[1]:.2f}")
+        if options.overload and 2 in best:
             restart_idp2(layout)
             overload(bench, layout, report, options, best[2])
     finally:
@@ -366,7 +374,7 @@ def overload(bench: Bench, layout: Layout, report: Report, options: argparse.Nam
     same = {name: servers.read_pid(layout.pid_file(name)) for name in pids} == pids
     report.check(fault, "every process still runs, not restarted (same pids)", same, same)
     time.sleep(2)
-    after = closed_loop(bench, 4, 10, 0, [], refresh=True)
+    after = closed_loop(bench, 4, 10, 0, [], refresh=True, userinfo=True)
     report.check(
         "recovery",
         "10 s at normal load (4 clients): logins OK, failed",

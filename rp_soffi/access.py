@@ -98,6 +98,12 @@ def remember_user(user: User) -> None:
     recipients.remember(db.session, user.sub, user.email, user.display_name, memberships, now)
 
 
+def forget_user(sub: str) -> None:
+    """The provider says this person's rights on SOFFi changed (revoked, changed, ended): no more e-mails to them
+    until their next login tells which bodies they may file for now."""
+    recipients.forget(db.session, sub)
+
+
 def _end(habilitation: HabilitationClaim) -> datetime | None:
     """A readable `expires_at` (`_expired` refused the others) as stored times are: naive UTC."""
     expires = habilitation.expires

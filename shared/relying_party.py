@@ -74,15 +74,24 @@ def create_relying_party(
     config: dict[str, Any] | None = None,
     engine: Callable[[], Engine] | None = None,
     on_login: Callable[[Any], None] | None = None,
+    on_rights_changed: Callable[[str], None] | None = None,
 ) -> Flask:
     """A service's app: settings, DSFR layout, French error pages, sign-in through Mes démarches. `engine`: the
-    service's own database, if it has one (with its migrations); `on_login`: called with the user at each login."""
+    service's own database, if it has one (with its migrations); `on_login`: called with the user at each login;
+    `on_rights_changed`: with a person's `sub` when the provider says their rights on the service changed."""
     app = Flask(import_name, instance_path=str(REPOSITORY / "instance"))
     app.config.update(rp_settings(app.instance_path, service))
     app.config.update(config or {})
     check_production(app.config)
     init_common(app)
-    init_rp(app, service_code=service.code, roles=service.roles, engine=engine, on_login=on_login)
+    init_rp(
+        app,
+        service_code=service.code,
+        roles=service.roles,
+        engine=engine,
+        on_login=on_login,
+        on_rights_changed=on_rights_changed,
+    )
     store = app.extensions[ended_sessions.EXTENSION]
     health.init_app(
         app,

@@ -6,6 +6,10 @@ their refresh tokens for that person are revoked. The notices are rows of an out
 the transaction of the change: never lost, never blocking the request. The worker (`flask --app idp outbox work`)
 signs each logout token when it sends it, so that its short `exp` is fresh, and retries until a 2xx answer.
 
+A notice queued because the person's rights on the service changed (`Reason.RIGHTS`) also carries
+`RIGHTS_CHANGED_EVENT`: a service that keeps something of the person's last claims (SOFFi: the addresses its e-mails
+go to) forgets it, even with no session open there.
+
 Which clients: those of the service (or every client, for an account or a login session) that have a back-channel
 URI and that the person has used, i.e. that obtained tokens for them (through that login session, for a logout).
 """
@@ -26,6 +30,7 @@ from idp.services import audit
 from idp.services.tokens import revoke_where
 from shared.clock import epoch, utcnow
 from shared.db import DbSession
+from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT
 from shared.outbox import retry_delay
 
 log = logging.getLogger(__name__)
@@ -45,6 +50,8 @@ class Reason:
     ACCOUNT_DISABLED = "account_disabled"
     LOGOUT = "logout"
     PASSWORD_CHANGED = "password_changed"
+    # The person's rights on the service changed: the logout token says so too (RIGHTS_CHANGED_EVENT).
+    RIGHTS = frozenset({HABILITATION_REVOKED, HABILITATION_CHANGED, HABILITATION_ENDED})
 
 
 # --- queueing, in the caller's transaction ----------------------------------------------------------------------
@@ -97,8 +104,11 @@ def end_login_session(
 # --- the logout token -----------------------------------------------------------------------------------------
 
 
-def logout_token(session: DbSession, issuer: str, client_id: str, subject: str, sid: str | None) -> str:
-    """A logout token (Back-Channel Logout 1.0 §2.4), signed now with the provider's current ID-token key."""
+def logout_token(
+    session: DbSession, issuer: str, client_id: str, subject: str, sid: str | None, reason: str = Reason.LOGOUT
+) -> str:
+    """A logout token (Back-Channel Logout 1.0 §2.4), signed now with the provider's current ID-token key; with
+    RIGHTS_CHANGED_EVENT beside the logout event when the person's rights on the service changed."""
     kid, key = keys.signing_key(session)
     now = utcnow()
     claims: dict[str, Any] = {
@@ -108,7 +118,7 @@ def logout_token(session: DbSession, issuer: str, client_id: str, subject: str, 
         "exp": epoch(now + TOKEN_LIFETIME),
         "jti": secrets.token_urlsafe(24),
         "sub": subject,
-        "events": {LOGOUT_EVENT: {}},
+        "events": {LOGOUT_EVENT: {}, **({RIGHTS_CHANGED_EVENT: {}} if reason in Reason.RIGHTS else {})},
     }
     if sid is not None:
         claims["sid"] = sid
@@ -159,7 +169,7 @@ def _deliver(session: DbSession, row: BackchannelLogout, issuer: str) -> str:
     if uri is None or account is None:
         return _give_up(session, row, "the client is gone, disabled, or has no back-channel logout URI any more")
     row.attempts += 1
-    error = _post(uri, logout_token(session, issuer, row.client_id, account.subject, row.sid))
+    error = _post(uri, logout_token(session, issuer, row.client_id, account.subject, row.sid, row.reason))
     if error is None:
         row.sent_at, row.last_error = utcnow(), None
         audit.record(

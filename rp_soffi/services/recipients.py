@@ -1,6 +1,8 @@
 """Who SOFFi's e-mails go to (soffi.md §4): a body's « Organisme Collecteur » and « Gestionnaire » users, as their
 last login told — the service knows a person only once they have logged in, and each login replaces what it knew of
-them (a habilitation withdrawn since is forgotten at their next login, an ended one is skipped by its date)."""
+them. An ended habilitation is skipped by its date; when the provider announces that a person's rights changed
+(a habilitation withdrawn, changed or ended: back-channel logout), they are forgotten until their next login — a
+person who left the body receives nothing more, one whose role changed is known again at their next login."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +42,11 @@ def remember(db: DbSession, sub: str, email: str, name: str, memberships: Iterab
                 seen_at=now,
             )
         )
+
+
+@transaction
+def forget(db: DbSession, sub: str) -> None:
+    db.execute(delete(BodyUser).where(BodyUser.sub == sub))
 
 
 def addresses(db: DbSession, siren: str, now: datetime) -> list[str]:

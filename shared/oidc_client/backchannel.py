@@ -1,5 +1,7 @@
 """The relying party's end of OpenID Connect Back-Channel Logout 1.0: the provider POSTs a logout token to
-`/backchannel-logout`; a valid one ends the sessions it names (`ended_sessions`), at once.
+`/backchannel-logout`; a valid one ends the sessions it names (`ended_sessions`), at once. When it also says that
+the person's rights on the service changed (`RIGHTS_CHANGED_EVENT`), the app's `on_rights_changed` forgets what it
+kept from their last login's claims (SOFFi: the addresses its e-mails go to).
 
 The token is checked as §2.6 asks: signature by the JWKS key its `kid` names, with an algorithm the provider
 advertises; `typ` (when present) `logout+jwt`; `iss` the provider; `aud` this client; `iat` neither in the future nor
@@ -19,6 +21,7 @@ from joserfc.jws import JWSRegistry
 
 from shared.clock import epoch, utcnow
 from shared.oidc_client import ended_sessions, flow
+from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT
 
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 MAX_BODY = 16 * 1024  # bytes: a logout token is about 1 KB
@@ -38,6 +41,7 @@ class LogoutToken:
     sid: str | None
     jti: str
     iat: datetime
+    rights_changed: bool = False
 
 
 def _key_set(force: bool) -> KeySet:
@@ -111,13 +115,18 @@ def validate(token: str, now: datetime) -> LogoutToken:
         raise InvalidLogoutToken("neither sub nor sid")
     if jti is None:
         raise InvalidLogoutToken("no jti")
-    return LogoutToken(sub=sub, sid=sid, jti=jti, iat=datetime.fromtimestamp(issued, UTC).replace(tzinfo=None))
+    issued_at = datetime.fromtimestamp(issued, UTC).replace(tzinfo=None)
+    return LogoutToken(sub, sid, jti, issued_at, rights_changed=isinstance(events.get(RIGHTS_CHANGED_EVENT), dict))
 
 
 def receive(token: str) -> None:
     """Validate the token and end the sessions it names; InvalidLogoutToken for a bad or replayed one."""
     now = utcnow()
     found = validate(token, now)
+    on_rights_changed = current_app.extensions["oidc_rp"].on_rights_changed
+    if found.rights_changed and found.sub is not None and on_rights_changed is not None:
+        # Before the jti is recorded: if this fails, the provider sends the notice again and it is not a replay.
+        on_rights_changed(found.sub)
     # Its jti is kept as long as the token could pass the iat check; a second time, it is refused.
     keep_until = found.iat + MAX_AGE + LEEWAY * 2
     if not ended_sessions.end(found.sub, found.sid, now, found.jti, keep_until):

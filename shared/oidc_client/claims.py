@@ -9,6 +9,10 @@ HABILITATIONS_SCOPE = "habilitations"
 # Set when the habilitations were too many for a token: they are then those of one organisation, and this
 # says how many organisations the person acts for (the service offers to choose another at the provider).
 ORGANISATIONS_CLAIM = "organisations_count"
+# A second event in a back-channel logout token (a Security Event Token may carry several): the person's rights on the
+# service changed (a habilitation or delegation revoked, changed or ended) — not a mere logout. What the service
+# learned of them from their claims is stale until their next login.
+RIGHTS_CHANGED_EVENT = "urn:mesdemarches:event:rights-changed"
 
 
 @dataclass(frozen=True)

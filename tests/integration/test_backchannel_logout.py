@@ -44,11 +44,15 @@ from idp.oidc import keys
 from idp.services import backchannel_logout, habilitations
 from idp.services.clients import register_client
 from rp_bpf.extensions import db as bpf_db
+from rp_soffi.extensions import db as soffi_db
+from rp_soffi.services import recipients
 from shared.clock import epoch, utcnow
 from shared.oidc_client import ended_sessions
 from shared.oidc_client.access import current_user, login_required
+from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT
 from tests.conftest import empty_bpf_tables, new_database
 from tests.idp.factories import SIRET, make_account
+from tests.integration.conftest import OPCO_SIRET
 from tests.integration.sso import (
     grant,
     page_text,
@@ -182,6 +186,44 @@ def test_a_revoked_habilitation_ends_the_open_session_at_the_service(
     claims = pyjwt.decode(rp_session(app, http)["rp_id_token"], options={"verify_signature": False})
     assert [h["role"] for h in claims["habilitations"]] == ["organisme_collecteur"]
     assert is_logged_in(http, soffi_url)
+
+
+def body_addresses(app: Flask) -> list[str]:
+    """Whom SOFFi's e-mails about the OPCO's statements go to now (rp_soffi/services/recipients.py)."""
+    with app.app_context():
+        return recipients.addresses(soffi_db.session, OPCO_SIRET[:9], utcnow())
+
+
+def test_a_person_whose_rights_changed_gets_no_more_of_the_bodys_mails_until_their_next_login(
+    idp_app: Flask, idp_url: str, http: httpx.Client, soffi: tuple[Flask, str], account: Account
+) -> None:
+    """SOFFi mails a body's users as their last login told it. A logout keeps them among the recipients; a change of
+    their rights announced by the provider makes SOFFi forget them, even with no session open there any more —
+    someone who left the body receives nothing more of it."""
+    app, soffi_url = soffi
+    manager = gestionnaire_of_soffi()
+    sign_in(http, soffi_url, account.email)
+    assert body_addresses(app) == [account.email]  # « Organisme Collecteur » of the OPCO
+    sid = rp_session(app, http)["rp_sid"]
+
+    # An ordinary back-channel logout: the session ends, the person stays a recipient.
+    assert post_token(soffi_url, signed(valid_claims(idp_url, account, sid))).status_code == 200
+    assert not is_logged_in(http, soffi_url) and body_addresses(app) == [account.email]
+    # The rights event in a token that fails a check changes nothing.
+    forged = valid_claims(idp_url, account, None) | {"aud": "sofi", "events": EVENT | {RIGHTS_CHANGED_EVENT: {}}}
+    assert post_token(soffi_url, signed(forged)).status_code == 400
+    assert body_addresses(app) == [account.email]
+
+    # The gestionnaire revokes « Consultation »: the provider tells SOFFi, which forgets the person.
+    service = db.session.scalar(select(Service).where(Service.code == "soffi"))
+    held = habilitations.get_managed_habilitation(db.session, manager, service, consultation_of(account))
+    habilitations.revoke_habilitation(db.session, manager, held)
+    assert "1 avis de déconnexion transmis" in deliver(idp_app)
+    assert body_addresses(app) == []
+
+    # The next login (single sign-on) tells SOFFi what the person may do now: still « Organisme Collecteur » there.
+    assert str(http.get(soffi_url + "/connexion").url) == f"{soffi_url}/"
+    assert body_addresses(app) == [account.email]
 
 
 # --- logout tokens the service refuses ---------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from idp.extensions import db
 from idp.models import OAuthClient
 from idp.services import backchannel_logout
+from shared.oidc_client.backchannel import LOGOUT_EVENT
+from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT
 from tests.oidc.rp import code_flow
 from tests.oidc.test_clients import CALLBACK, cli, created  # noqa: F401  (fixture)
 
@@ -51,6 +53,22 @@ def test_the_logout_token_is_what_section_2_4_asks(provider, soffi, account):
         options={"verify_signature": False},
     )
     assert again["jti"] != claims["jti"] and "sid" not in again
+
+
+@pytest.mark.parametrize(
+    ("reason", "events"),
+    [
+        ("habilitation_revoked", {LOGOUT_EVENT: {}, RIGHTS_CHANGED_EVENT: {}}),
+        ("habilitation_changed", {LOGOUT_EVENT: {}, RIGHTS_CHANGED_EVENT: {}}),
+        ("habilitation_ended", {LOGOUT_EVENT: {}, RIGHTS_CHANGED_EVENT: {}}),
+        ("logout", {LOGOUT_EVENT: {}}),
+        ("password_changed", {LOGOUT_EVENT: {}}),
+        ("account_disabled", {LOGOUT_EVENT: {}}),
+    ],
+)
+def test_the_logout_token_says_when_the_persons_rights_on_the_service_changed(provider, soffi, account, reason, events):
+    token = backchannel_logout.logout_token(db.session, provider.url, soffi.client_id, account.subject, None, reason)
+    assert jwt.decode(token, options={"verify_signature": False})["events"] == events
 
 
 def test_create_registers_the_back_channel_logout_uri(cli, provider):  # noqa: F811

@@ -19,7 +19,7 @@ DEMO_DGEFP_MAILBOX = "soffi@dgefp-demo.example"
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    from rp_soffi.access import forget_user, remember_user
+    from rp_soffi.access import correct_user, remember_user
     from rp_soffi.extensions import db, mail, migrate
     from rp_soffi.services.mails import DGEFP_MAILBOX
 
@@ -27,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # which bodies the person files for (the recipients of their statements' e-mails), and a change of their rights
     # announced by the provider makes SOFFi forget it.
     app = relying_party.create_relying_party(
-        __name__, SERVICE, config, engine=lambda: db.engine, on_login=remember_user, on_rights_changed=forget_user
+        __name__, SERVICE, config, engine=lambda: db.engine, on_login=remember_user, on_rights_changed=correct_user
     )
     for key, value in relay.settings().items():  # the statements' e-mails (an explicit config wins)
         app.config.setdefault(key, value)

@@ -88,20 +88,27 @@ def remember_user(user: User) -> None:
     """At each login (the relying party's `on_login`): the bodies this person may file for, so that the e-mails of
     their statements reach them (services/recipients.py)."""
     now = utcnow()
-    memberships = [
+    recipients.remember(db.session, user.sub, user.email, user.display_name, _memberships(user.habilitations, now), now)
+
+
+def correct_user(sub: str, habilitations: tuple[HabilitationClaim, ...] | None) -> None:
+    """The provider says this person's rights on SOFFi changed (revoked, changed, ended), with what they hold now:
+    the bodies they may file for are those; when it could not say (too many habilitations for a token), none until
+    their next login."""
+    if habilitations is None:
+        recipients.forget(db.session, sub)
+    else:
+        recipients.correct(db.session, sub, _memberships(habilitations, utcnow()))
+
+
+def _memberships(habilitations: Iterable[HabilitationClaim], now: datetime) -> list[recipients.Membership]:
+    return [
         recipients.Membership(
             (habilitation.on_behalf_of_siret or habilitation.siret)[:9], habilitation.role, _end(habilitation)
         )
-        for habilitation in user.habilitations
+        for habilitation in habilitations
         if habilitation.service == SERVICE and habilitation.role in COLLECTOR_ROLES and not _expired(habilitation, now)
     ]
-    recipients.remember(db.session, user.sub, user.email, user.display_name, memberships, now)
-
-
-def forget_user(sub: str) -> None:
-    """The provider says this person's rights on SOFFi changed (revoked, changed, ended): no more e-mails to them
-    until their next login tells which bodies they may file for now."""
-    recipients.forget(db.session, sub)
 
 
 def _end(habilitation: HabilitationClaim) -> datetime | None:

@@ -7,8 +7,9 @@ the transaction of the change: never lost, never blocking the request. The worke
 signs each logout token when it sends it, so that its short `exp` is fresh, and retries until a 2xx answer.
 
 A notice queued because the person's rights on the service changed (`Reason.RIGHTS`) also carries
-`RIGHTS_CHANGED_EVENT`: a service that keeps something of the person's last claims (SOFFi: the addresses its e-mails
-go to) forgets it, even with no session open there.
+`RIGHTS_CHANGED_EVENT` with their habilitations on the service when it is sent (as an ID token would), so that a
+service that keeps something of the person's last claims (SOFFi: the addresses its e-mails go to) corrects it, even
+with no session open there.
 
 Which clients: those of the service (or every client, for an account or a login session) that have a back-channel
 URI and that the person has used, i.e. that obtained tokens for them (through that login session, for a logout).
@@ -26,11 +27,12 @@ from sqlalchemy import ColumnElement, bindparam, select
 
 from idp.models import Account, AuditEventType, BackchannelLogout, OAuthClient, OAuthToken, UserSession
 from idp.oidc import keys
+from idp.oidc.claims import habilitation_claims
 from idp.services import audit
 from idp.services.tokens import revoke_where
 from shared.clock import epoch, utcnow
 from shared.db import DbSession
-from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT
+from shared.oidc_client.claims import HABILITATIONS_CLAIM, RIGHTS_CHANGED_EVENT
 from shared.outbox import retry_delay
 
 log = logging.getLogger(__name__)
@@ -50,8 +52,9 @@ class Reason:
     ACCOUNT_DISABLED = "account_disabled"
     LOGOUT = "logout"
     PASSWORD_CHANGED = "password_changed"
-    # The person's rights on the service changed: the logout token says so too (RIGHTS_CHANGED_EVENT).
-    RIGHTS = frozenset({HABILITATION_REVOKED, HABILITATION_CHANGED, HABILITATION_ENDED})
+    # The person's rights on the service changed — a disabled account has none left: the logout token says so too
+    # (RIGHTS_CHANGED_EVENT).
+    RIGHTS = frozenset({HABILITATION_REVOKED, HABILITATION_CHANGED, HABILITATION_ENDED, ACCOUNT_DISABLED})
 
 
 # --- queueing, in the caller's transaction ----------------------------------------------------------------------
@@ -105,10 +108,15 @@ def end_login_session(
 
 
 def logout_token(
-    session: DbSession, issuer: str, client_id: str, subject: str, sid: str | None, reason: str = Reason.LOGOUT
+    session: DbSession,
+    issuer: str,
+    client_id: str,
+    subject: str,
+    sid: str | None,
+    rights_now: dict[str, Any] | None = None,
 ) -> str:
     """A logout token (Back-Channel Logout 1.0 §2.4), signed now with the provider's current ID-token key; with
-    RIGHTS_CHANGED_EVENT beside the logout event when the person's rights on the service changed."""
+    RIGHTS_CHANGED_EVENT beside the logout event, its payload `rights_now`, when the person's rights changed."""
     kid, key = keys.signing_key(session)
     now = utcnow()
     claims: dict[str, Any] = {
@@ -118,7 +126,7 @@ def logout_token(
         "exp": epoch(now + TOKEN_LIFETIME),
         "jti": secrets.token_urlsafe(24),
         "sub": subject,
-        "events": {LOGOUT_EVENT: {}, **({RIGHTS_CHANGED_EVENT: {}} if reason in Reason.RIGHTS else {})},
+        "events": {LOGOUT_EVENT: {}, **({RIGHTS_CHANGED_EVENT: rights_now} if rights_now is not None else {})},
     }
     if sid is not None:
         claims["sid"] = sid
@@ -165,11 +173,12 @@ def deliver_due(session: DbSession, issuer: str, limit: int = BATCH) -> Delivere
 def _deliver(session: DbSession, row: BackchannelLogout, issuer: str) -> str:
     client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == row.client_id))
     account = session.get(Account, row.account_id)
-    uri = client.backchannel_logout_uri if client is not None and client.disabled_at is None else None
-    if uri is None or account is None:
+    if client is None or client.disabled_at is not None or client.backchannel_logout_uri is None or account is None:
         return _give_up(session, row, "the client is gone, disabled, or has no back-channel logout URI any more")
+    uri = client.backchannel_logout_uri
     row.attempts += 1
-    error = _post(uri, logout_token(session, issuer, row.client_id, account.subject, row.sid, row.reason))
+    rights = _rights_now(session, account, client.service_id) if row.reason in Reason.RIGHTS else None
+    error = _post(uri, logout_token(session, issuer, row.client_id, account.subject, row.sid, rights))
     if error is None:
         row.sent_at, row.last_error = utcnow(), None
         audit.record(
@@ -183,6 +192,15 @@ def _deliver(session: DbSession, row: BackchannelLogout, issuer: str) -> str:
     row.next_attempt_at = utcnow() + retry_delay(row.attempts)
     log.warning("Back-channel logout %s to %s failed (attempt %s): %s", row.id, row.client_id, row.attempts, error)
     return "failed"
+
+
+def _rights_now(session: DbSession, account: Account, service_id: int) -> dict[str, Any]:
+    """The rights event's payload: the person's habilitations on the service now (none for a disabled account), or
+    nothing when they are more than a token holds (the service then forgets what it knew until their next login)."""
+    if not account.is_active:
+        return {HABILITATIONS_CLAIM: []}
+    held, organisations = habilitation_claims(session, account, service_id)
+    return {HABILITATIONS_CLAIM: held} if organisations is None else {}
 
 
 def _post(uri: str, token: str) -> str | None:

@@ -1,14 +1,14 @@
 """Who SOFFi's e-mails go to (soffi.md §4): a body's « Organisme Collecteur » and « Gestionnaire » users, as their
 last login told — the service knows a person only once they have logged in, and each login replaces what it knew of
 them. An ended habilitation is skipped by its date; when the provider announces that a person's rights changed
-(a habilitation withdrawn, changed or ended: back-channel logout), they are forgotten until their next login — a
-person who left the body receives nothing more, one whose role changed is known again at their next login."""
+(a habilitation withdrawn, changed or ended: back-channel logout, even with no session open here), their bodies are
+replaced by those the announcement gives — a person who left a body receives nothing more of it."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from rp_soffi.models import BodyUser
 from rp_soffi.services.transaction import transaction
@@ -30,6 +30,25 @@ class Membership:
 def remember(db: DbSession, sub: str, email: str, name: str, memberships: Iterable[Membership], now: datetime) -> None:
     """At each login: the person's rows replaced by the bodies they may file for now."""
     db.execute(delete(BodyUser).where(BodyUser.sub == sub))
+    _add(db, sub, email, name, memberships, now)
+
+
+@transaction
+def correct(db: DbSession, sub: str, memberships: Iterable[Membership]) -> None:
+    """The provider's word on the bodies the person may file for now: their rows replaced, with the address and name
+    of their last login (a person SOFFi has not seen stays unknown until they log in)."""
+    known = db.execute(
+        select(BodyUser.email, BodyUser.name, func.max(BodyUser.seen_at))
+        .where(BodyUser.sub == sub)
+        .group_by(BodyUser.email, BodyUser.name)
+    ).first()
+    db.execute(delete(BodyUser).where(BodyUser.sub == sub))
+    if known is not None:
+        email, name, seen_at = known
+        _add(db, sub, email, name, memberships, seen_at)
+
+
+def _add(db: DbSession, sub: str, email: str, name: str, memberships: Iterable[Membership], seen_at: datetime) -> None:
     for membership in {membership.siren: membership for membership in memberships}.values():
         db.add(
             BodyUser(
@@ -39,7 +58,7 @@ def remember(db: DbSession, sub: str, email: str, name: str, memberships: Iterab
                 name=name[:250],
                 role=membership.role,
                 expires_at=membership.expires_at,
-                seen_at=now,
+                seen_at=seen_at,
             )
         )
 

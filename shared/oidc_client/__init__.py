@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from shared.config import UnsafeConfiguration
 from shared.oidc_client import ended_sessions, flow, messages
+from shared.oidc_client.claims import HabilitationClaim
 
 DEFAULT_SESSION_LIFETIME = timedelta(hours=12)
 
@@ -30,9 +31,9 @@ class RelyingParty:
     # Called with the user once a login completes: a service that must reach its users later (SOFFi's e-mails)
     # keeps their address; the others keep nothing.
     on_login: Callable[[Any], None] | None = None
-    # Called with a person's `sub` when the provider says their rights on the service changed (back-channel logout
-    # with RIGHTS_CHANGED_EVENT): what on_login kept of them is forgotten until their next login.
-    on_rights_changed: Callable[[str], None] | None = None
+    # Called with a person's `sub` and their habilitations now (None: not all given) when the provider says their
+    # rights on the service changed (back-channel logout with RIGHTS_CHANGED_EVENT): to correct what on_login kept.
+    on_rights_changed: Callable[[str, tuple[HabilitationClaim, ...] | None], None] | None = None
 
     def role_label(self, code: str) -> str:
         return self.roles.get(code, code)
@@ -45,11 +46,12 @@ def init_rp(
     roles: Mapping[str, str] | None = None,
     engine: Callable[[], Engine] | None = None,
     on_login: Callable[[Any], None] | None = None,
-    on_rights_changed: Callable[[str], None] | None = None,
+    on_rights_changed: Callable[[str, tuple[HabilitationClaim, ...] | None], None] | None = None,
 ) -> None:
     """Wire OpenID Connect sign-in and logout into a relying-party app. `engine`: the app's own database, where its
     migrations created the tables of `ended_sessions`; `on_login`: called with the user at each login;
-    `on_rights_changed`: with a person's `sub` when the provider says their rights on the service changed."""
+    `on_rights_changed`: with a person's `sub` and habilitations now when the provider says their rights on the
+    service changed."""
     # Imported by the factory (the conventions' rule for blueprints): the identity provider imports claims.py and
     # access.py from this package and must not load the relying party's views and their establishment store.
     from shared.oidc_client import access, establishments, views

@@ -1,7 +1,8 @@
 """The relying party's end of OpenID Connect Back-Channel Logout 1.0: the provider POSTs a logout token to
 `/backchannel-logout`; a valid one ends the sessions it names (`ended_sessions`), at once. When it also says that
-the person's rights on the service changed (`RIGHTS_CHANGED_EVENT`), the app's `on_rights_changed` forgets what it
-kept from their last login's claims (SOFFi: the addresses its e-mails go to).
+the person's rights on the service changed (`RIGHTS_CHANGED_EVENT`), the app's `on_rights_changed` is given their
+habilitations now (None when the token could not hold them all), to correct what it kept from their last login's
+claims (SOFFi: the addresses its e-mails go to).
 
 The token is checked as §2.6 asks: signature by the JWKS key its `kid` names, with an algorithm the provider
 advertises; `typ` (when present) `logout+jwt`; `iss` the provider; `aud` this client; `iat` neither in the future nor
@@ -21,7 +22,7 @@ from joserfc.jws import JWSRegistry
 
 from shared.clock import epoch, utcnow
 from shared.oidc_client import ended_sessions, flow
-from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT
+from shared.oidc_client.claims import HABILITATIONS_CLAIM, RIGHTS_CHANGED_EVENT, HabilitationClaim, parse_habilitations
 
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 MAX_BODY = 16 * 1024  # bytes: a logout token is about 1 KB
@@ -42,6 +43,7 @@ class LogoutToken:
     jti: str
     iat: datetime
     rights_changed: bool = False
+    rights_now: tuple[HabilitationClaim, ...] | None = None  # with rights_changed: None when not all given
 
 
 def _key_set(force: bool) -> KeySet:
@@ -116,7 +118,11 @@ def validate(token: str, now: datetime) -> LogoutToken:
     if jti is None:
         raise InvalidLogoutToken("no jti")
     issued_at = datetime.fromtimestamp(issued, UTC).replace(tzinfo=None)
-    return LogoutToken(sub, sid, jti, issued_at, rights_changed=isinstance(events.get(RIGHTS_CHANGED_EVENT), dict))
+    rights = events.get(RIGHTS_CHANGED_EVENT)
+    if not isinstance(rights, dict):
+        return LogoutToken(sub, sid, jti, issued_at)
+    held = parse_habilitations(rights) if isinstance(rights.get(HABILITATIONS_CLAIM), list) else None
+    return LogoutToken(sub, sid, jti, issued_at, rights_changed=True, rights_now=held)
 
 
 def receive(token: str) -> None:
@@ -126,7 +132,7 @@ def receive(token: str) -> None:
     on_rights_changed = current_app.extensions["oidc_rp"].on_rights_changed
     if found.rights_changed and found.sub is not None and on_rights_changed is not None:
         # Before the jti is recorded: if this fails, the provider sends the notice again and it is not a replay.
-        on_rights_changed(found.sub)
+        on_rights_changed(found.sub, found.rights_now)
     # Its jti is kept as long as the token could pass the iat check; a second time, it is refused.
     keep_until = found.iat + MAX_AGE + LEEWAY * 2
     if not ended_sessions.end(found.sub, found.sid, now, found.jti, keep_until):

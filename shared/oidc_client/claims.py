@@ -10,8 +10,9 @@ HABILITATIONS_SCOPE = "habilitations"
 # says how many organisations the person acts for (the service offers to choose another at the provider).
 ORGANISATIONS_CLAIM = "organisations_count"
 # A second event in a back-channel logout token (a Security Event Token may carry several): the person's rights on the
-# service changed (a habilitation or delegation revoked, changed or ended) — not a mere logout. What the service
-# learned of them from their claims is stale until their next login.
+# service changed (a habilitation or delegation revoked, changed or ended) — not a mere logout. Its payload holds
+# their habilitations on the service now (HABILITATIONS_CLAIM, as in an ID token), or nothing when they are too many
+# for a token: what the service learned from their last login's claims is then stale until their next login.
 RIGHTS_CHANGED_EVENT = "urn:mesdemarches:event:rights-changed"
 
 

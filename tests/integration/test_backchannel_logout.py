@@ -49,7 +49,7 @@ from rp_soffi.services import recipients
 from shared.clock import epoch, utcnow
 from shared.oidc_client import ended_sessions
 from shared.oidc_client.access import current_user, login_required
-from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT
+from shared.oidc_client.claims import RIGHTS_CHANGED_EVENT, HabilitationClaim
 from tests.conftest import empty_bpf_tables, new_database
 from tests.idp.factories import SIRET, make_account
 from tests.integration.conftest import OPCO_SIRET
@@ -194,36 +194,64 @@ def body_addresses(app: Flask) -> list[str]:
         return recipients.addresses(soffi_db.session, OPCO_SIRET[:9], utcnow())
 
 
-def test_a_person_whose_rights_changed_gets_no_more_of_the_bodys_mails_until_their_next_login(
-    idp_app: Flask, idp_url: str, http: httpx.Client, soffi: tuple[Flask, str], account: Account
+def test_soffi_mails_a_body_only_to_whom_the_provider_says_holds_a_right_on_it_now(
+    idp_app: Flask, http: httpx.Client, soffi: tuple[Flask, str], account: Account
 ) -> None:
-    """SOFFi mails a body's users as their last login told it. A logout keeps them among the recipients; a change of
-    their rights announced by the provider makes SOFFi forget them, even with no session open there any more —
-    someone who left the body receives nothing more of it."""
+    """SOFFi mails a body's users as their last login told it; a change of their rights at the provider corrects it,
+    even with no session open at SOFFi — someone whose account is disabled receives nothing more."""
     app, soffi_url = soffi
     manager = gestionnaire_of_soffi()
     sign_in(http, soffi_url, account.email)
     assert body_addresses(app) == [account.email]  # « Organisme Collecteur » of the OPCO
-    sid = rp_session(app, http)["rp_sid"]
 
-    # An ordinary back-channel logout: the session ends, the person stays a recipient.
-    assert post_token(soffi_url, signed(valid_claims(idp_url, account, sid))).status_code == 200
-    assert not is_logged_in(http, soffi_url) and body_addresses(app) == [account.email]
-    # The rights event in a token that fails a check changes nothing.
-    forged = valid_claims(idp_url, account, None) | {"aud": "sofi", "events": EVENT | {RIGHTS_CHANGED_EVENT: {}}}
-    assert post_token(soffi_url, signed(forged)).status_code == 400
-    assert body_addresses(app) == [account.email]
-
-    # The gestionnaire revokes « Consultation »: the provider tells SOFFi, which forgets the person.
+    # « Consultation » on another establishment revoked: told to SOFFi, the person is still the OPCO's collector.
     service = db.session.scalar(select(Service).where(Service.code == "soffi"))
     held = habilitations.get_managed_habilitation(db.session, manager, service, consultation_of(account))
     habilitations.revoke_habilitation(db.session, manager, held)
     assert "1 avis de déconnexion transmis" in deliver(idp_app)
+    assert not is_logged_in(http, soffi_url) and body_addresses(app) == [account.email]
+
+    # The account disabled: no session open at SOFFi any more, and yet it stops mailing the person.
+    runner = idp_app.test_cli_runner()
+    assert runner.invoke(args=["accounts", "disable", account.email]).exit_code == 0
+    assert "1 avis de déconnexion transmis" in deliver(idp_app)
     assert body_addresses(app) == []
 
-    # The next login (single sign-on) tells SOFFi what the person may do now: still « Organisme Collecteur » there.
-    assert str(http.get(soffi_url + "/connexion").url) == f"{soffi_url}/"
+    # Enabled again, the person logs in: SOFFi knows them again from the claims.
+    assert runner.invoke(args=["accounts", "enable", account.email]).exit_code == 0
+    sign_in(http, soffi_url, account.email)
     assert body_addresses(app) == [account.email]
+
+
+def test_soffi_reads_the_rights_in_a_valid_token_only_and_forgets_when_they_are_not_all_given(
+    idp_url: str, http: httpx.Client, soffi: tuple[Flask, str], account: Account
+) -> None:
+    app, soffi_url = soffi
+    sign_in(http, soffi_url, account.email)
+    sid = rp_session(app, http)["rp_sid"]
+
+    def with_rights(rights: dict[str, Any], **changed: Any) -> str:
+        claims = valid_claims(idp_url, account, None) | {"events": EVENT | {RIGHTS_CHANGED_EVENT: rights}}
+        return signed(claims | changed)
+
+    # An ordinary logout: the session ends, the person stays a recipient.
+    assert post_token(soffi_url, signed(valid_claims(idp_url, account, sid))).status_code == 200
+    assert not is_logged_in(http, soffi_url) and body_addresses(app) == [account.email]
+    # The rights event in a token that fails a check changes nothing.
+    assert post_token(soffi_url, with_rights({"habilitations": []}, aud="sofi")).status_code == 400
+    assert body_addresses(app) == [account.email]
+    # Collector of another body now: the OPCO's mails no longer reach the person, the other body's do.
+    other = HabilitationClaim(
+        "soffi", "organisme_collecteur", "Organisme Collecteur", "99643906300016", "996439063", "par code d'activation"
+    )
+    assert post_token(soffi_url, with_rights({"habilitations": [other.to_claim()]})).status_code == 200
+    assert body_addresses(app) == []
+    with app.app_context():
+        assert recipients.addresses(soffi_db.session, "996439063", utcnow()) == [account.email]
+    # Too many habilitations for a token (nothing given): forgotten everywhere until the next login.
+    assert post_token(soffi_url, with_rights({})).status_code == 200
+    with app.app_context():
+        assert recipients.addresses(soffi_db.session, "996439063", utcnow()) == []
 
 
 # --- logout tokens the service refuses ---------------------------------------------------------------------------

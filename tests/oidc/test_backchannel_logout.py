@@ -55,20 +55,13 @@ def test_the_logout_token_is_what_section_2_4_asks(provider, soffi, account):
     assert again["jti"] != claims["jti"] and "sid" not in again
 
 
-@pytest.mark.parametrize(
-    ("reason", "events"),
-    [
-        ("habilitation_revoked", {LOGOUT_EVENT: {}, RIGHTS_CHANGED_EVENT: {}}),
-        ("habilitation_changed", {LOGOUT_EVENT: {}, RIGHTS_CHANGED_EVENT: {}}),
-        ("habilitation_ended", {LOGOUT_EVENT: {}, RIGHTS_CHANGED_EVENT: {}}),
-        ("logout", {LOGOUT_EVENT: {}}),
-        ("password_changed", {LOGOUT_EVENT: {}}),
-        ("account_disabled", {LOGOUT_EVENT: {}}),
-    ],
-)
-def test_the_logout_token_says_when_the_persons_rights_on_the_service_changed(provider, soffi, account, reason, events):
-    token = backchannel_logout.logout_token(db.session, provider.url, soffi.client_id, account.subject, None, reason)
-    assert jwt.decode(token, options={"verify_signature": False})["events"] == events
+def test_the_logout_token_carries_the_persons_rights_now_when_they_changed(provider, soffi, account):
+    rights = {"habilitations": [{"service": "soffi", "role": "consultation"}]}
+    token = backchannel_logout.logout_token(db.session, provider.url, soffi.client_id, account.subject, None, rights)
+    assert jwt.decode(token, options={"verify_signature": False})["events"] == {
+        LOGOUT_EVENT: {},
+        RIGHTS_CHANGED_EVENT: rights,
+    }
 
 
 def test_create_registers_the_back_channel_logout_uri(cli, provider):  # noqa: F811

@@ -45,6 +45,7 @@ from idp.services import backchannel_logout, habilitations
 from idp.services.clients import register_client
 from rp_bpf.extensions import db as bpf_db
 from rp_soffi.extensions import db as soffi_db
+from rp_soffi.models import BodyUser
 from rp_soffi.services import recipients
 from shared.clock import epoch, utcnow
 from shared.oidc_client import ended_sessions
@@ -99,6 +100,8 @@ def store_config(services_database: str | None) -> Iterator[dict[str, Any]]:
     with engine.begin() as connection:
         for table in ended_sessions.TABLES:
             connection.execute(table.delete())
+        if sa.inspect(connection).has_table(BodyUser.__tablename__):  # what SOFFi learns at each login
+            connection.execute(sa.delete(BodyUser))
     engine.dispose()
 
 

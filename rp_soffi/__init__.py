@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # The sessions ended by Mes démarches (back-channel logout) are kept in SOFFi's own database; each login tells
     # which bodies the person files for (the recipients of their statements' e-mails), and a change of their rights
-    # announced by the provider makes SOFFi forget it.
+    # announced by the provider corrects it.
     app = relying_party.create_relying_party(
         __name__, SERVICE, config, engine=lambda: db.engine, on_login=remember_user, on_rights_changed=correct_user
     )

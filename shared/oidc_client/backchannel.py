@@ -25,7 +25,9 @@ from shared.oidc_client import ended_sessions, flow
 from shared.oidc_client.claims import HABILITATIONS_CLAIM, RIGHTS_CHANGED_EVENT, HabilitationClaim, parse_habilitations
 
 LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
-MAX_BODY = 16 * 1024  # bytes: a logout token is about 1 KB
+# Bytes: a logout token is about 1 KB, 7.2 KB at most with a rights event (five habilitations, every field at its
+# longest: tests/integration/test_backchannel_logout.py sends one).
+MAX_BODY = 16 * 1024
 MAX_AGE = timedelta(minutes=5)  # the provider signs the token when it sends it
 LEEWAY = timedelta(seconds=60)  # clocks of two machines
 JWKS_REFRESH_INTERVAL = 60  # seconds: an unknown kid fetches the JWKS again at most this often (forged tokens)

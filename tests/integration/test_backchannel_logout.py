@@ -34,6 +34,7 @@ from idp.models import (
     AuditEvent,
     AuditEventType,
     BackchannelLogout,
+    Company,
     Habilitation,
     OAuthToken,
     Role,
@@ -43,6 +44,7 @@ from idp.models import (
 from idp.oidc import keys
 from idp.services import backchannel_logout, habilitations
 from idp.services.clients import register_client
+from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN
 from rp_bpf.extensions import db as bpf_db
 from rp_soffi.extensions import db as soffi_db
 from rp_soffi.models import BodyUser
@@ -255,6 +257,47 @@ def test_soffi_reads_the_rights_in_a_valid_token_only_and_forgets_when_they_are_
     assert post_token(soffi_url, with_rights({})).status_code == 200
     with app.app_context():
         assert recipients.addresses(soffi_db.session, "996439063", utcnow()) == []
+
+
+def test_the_rights_of_someone_with_as_many_as_a_token_holds_reach_soffi_and_beyond_that_soffi_forgets(
+    idp_app: Flask, http: httpx.Client, soffi: tuple[Flask, str]
+) -> None:
+    """An accountant collecting for as many bodies as a token holds, every field at its longest: the rights event
+    fits what the service accepts (SOFFi answers 2xx, corrects); one body more and the provider gives none, and
+    SOFFi forgets the accountant until their next login."""
+    app, soffi_url = soffi
+    accountant = make_account(db.session, email="expert@cabinet.example", prenom="Dominique", nom="EXPERT")
+    bodies = [f"99{index:07d}" for index in range(MAX_HABILITATIONS_IN_TOKEN + 1)]
+    db.session.add_all(Company(siren=siren, name=f"ORGANISME {siren} " + "X" * 235) for siren in bodies)
+    db.session.commit()
+
+    def delegate(siren: str) -> None:
+        grant(accountant, "soffi", "organisme_collecteur", "Organisme Collecteur", SIRET,
+              on_behalf_of_siret=f"{siren}00011", granted_via="par délégation de " + "D" * 182, delegated_by="D" * 200,
+              expires_at=utcnow() + timedelta(days=300))  # fmt: skip
+
+    def rights_changed() -> None:
+        service = db.session.scalar(select(Service).where(Service.code == "soffi"))
+        assert service is not None
+        changed = backchannel_logout.Reason.HABILITATION_CHANGED
+        backchannel_logout.end_service_sessions(db.session, accountant, service.id, changed)
+        db.session.commit()
+        assert "1 avis de déconnexion transmis" in deliver(idp_app)
+
+    def mailed_for() -> list[str]:
+        with app.app_context():
+            return [siren for siren in bodies if recipients.addresses(soffi_db.session, siren, utcnow())]
+
+    for siren in bodies[:-1]:
+        delegate(siren)
+    sign_in(http, soffi_url, accountant.email)
+    assert mailed_for() == bodies[:-1]
+    rights_changed()
+    assert mailed_for() == bodies[:-1]
+
+    delegate(bodies[-1])
+    rights_changed()
+    assert mailed_for() == []
 
 
 # --- logout tokens the service refuses ---------------------------------------------------------------------------

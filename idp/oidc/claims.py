@@ -7,7 +7,6 @@ from authlib.oidc.core import UserInfo
 from sqlalchemy import bindparam, distinct, func, or_, select
 
 from idp.models import Account, Company, Habilitation, Role, Service
-from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN, acted_for
 from shared.clock import epoch, in_paris, utcnow
 from shared.db import DbSession
 from shared.oidc_client.claims import HABILITATIONS_CLAIM, ORGANISATIONS_CLAIM, HabilitationClaim
@@ -19,6 +18,15 @@ SCOPE_CLAIMS = {
     "habilitations": (HABILITATIONS_CLAIM, ORGANISATIONS_CLAIM),
 }
 SUPPORTED_CLAIMS = ["sub", *(claim for claims in SCOPE_CLAIMS.values() for claim in claims)]
+
+# Beyond this many habilitations on a service, a token carries one organisation's (idp/services/organisations.py).
+# Five with long names keep the service's session cookie near 2.3 KB (a browser keeps 4 KB) and the ID token near
+# 4.6 KB: it goes back to the provider in the logout address (`id_token_hint`), hence gunicorn's request line raised
+# to 8 190 in scripts/run (tests/integration/test_many_organisations.py measures both).
+MAX_HABILITATIONS_IN_TOKEN = 5
+
+# The SIRET a habilitation acts for: the one delegated, else its own.
+acted_for = func.coalesce(Habilitation.on_behalf_of_siret, Habilitation.siret)
 
 
 # Built once, and read as plain rows: this query runs for every ID token and every userinfo answer,

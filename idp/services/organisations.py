@@ -10,21 +10,12 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, bindparam, func, select
 
 from idp.models import Company, Habilitation, Role
+from idp.oidc.claims import MAX_HABILITATIONS_IN_TOKEN, acted_for
 from idp.services import habilitations
 from idp.services.listing import search_terms
 from shared.clock import utcnow
 from shared.db import DbSession
 from shared.paging import PAGE_SIZE, Page, page_number
-
-# Beyond this many habilitations on a service, a token carries one organisation's. Five with long names keep the
-# service's session cookie near 2.3 KB (a browser keeps 4 KB) and the ID token near 4.6 KB: it goes back to the
-# provider in the logout address (`id_token_hint`), hence gunicorn's request line raised to 8 190 in scripts/run
-# (tests/integration/test_many_organisations.py measures both).
-MAX_HABILITATIONS_IN_TOKEN = 5
-
-
-# The SIRET a habilitation acts for: the one delegated, else its own.
-acted_for = func.coalesce(Habilitation.on_behalf_of_siret, Habilitation.siret)
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,9 @@ from idp.models import (
     UserSession,
 )
 from idp.oidc import keys
+from idp.oidc.claims import MAX_HABILITATIONS_IN_TOKEN
 from idp.services import backchannel_logout, habilitations
 from idp.services.clients import register_client
-from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN
 from rp_bpf.extensions import db as bpf_db
 from rp_soffi.extensions import db as soffi_db
 from rp_soffi.models import BodyUser

@@ -11,7 +11,7 @@ from flask import Flask
 
 from idp.extensions import db
 from idp.models import Account
-from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN
+from idp.oidc.claims import MAX_HABILITATIONS_IN_TOKEN
 from shared.clock import utcnow
 from tests.idp.factories import PASSWORD, make_account
 from tests.integration.sso import client_siret, delegate_clients, page_text, role, submit_form

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from idp.extensions import db
 from idp.models import Account, Habilitation, Role, Service
-from idp.services.organisations import MAX_HABILITATIONS_IN_TOKEN
+from idp.oidc.claims import MAX_HABILITATIONS_IN_TOKEN
 from shared.oidc_client.claims import ORGANISATIONS_CLAIM, parse_habilitations
 from tests.integration.sso import client_siret, delegate_clients, role
 from tests.oidc.rp import Browser, RelyingParty, callback_params, code_flow, query

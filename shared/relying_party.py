@@ -13,8 +13,7 @@ from sqlalchemy import Engine
 
 from shared import health
 from shared.config import base_settings, check_production
-from shared.oidc_client import ended_sessions, init_rp
-from shared.oidc_client.claims import HabilitationClaim
+from shared.oidc_client import RightsChanged, ended_sessions, init_rp
 from shared.web import init_common
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -75,7 +74,7 @@ def create_relying_party(
     config: dict[str, Any] | None = None,
     engine: Callable[[], Engine] | None = None,
     on_login: Callable[[Any], None] | None = None,
-    on_rights_changed: Callable[[str, tuple[HabilitationClaim, ...] | None], None] | None = None,
+    on_rights_changed: RightsChanged | None = None,
 ) -> Flask:
     """A service's app: settings, DSFR layout, French error pages, sign-in through Mes démarches. `engine`: the
     service's own database, if it has one (with its migrations); `on_login`: called with the user at each login;

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -17,8 +16,8 @@ from rp_bpf.bpf.content import Pair, content_from_json
 from rp_bpf.bpf.pdf import FIGURE, HEADING, TITLE, euros, french_date, render
 from rp_bpf.bpf.snapshot import sha256
 from shared import pdf
+from shared.clock import PARIS  # the receipt states the time a French declarant reads on their clock
 
-PARIS = ZoneInfo("Europe/Paris")  # the receipt states the time a French declarant reads on their clock
 _LABEL_WIDTH = 62 * mm
 
 

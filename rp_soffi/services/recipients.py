@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 
 from rp_soffi.models import BodyUser
 from rp_soffi.services.transaction import transaction
@@ -37,10 +37,9 @@ def remember(db: DbSession, sub: str, email: str, name: str, memberships: Iterab
 def correct(db: DbSession, sub: str, memberships: Iterable[Membership]) -> None:
     """The provider's word on the bodies the person may file for now: their rows replaced, with the address and name
     of their last login (a person SOFFi has not seen stays unknown until they log in)."""
+    # Every row of a person comes from the same login: any one of them says who they are.
     known = db.execute(
-        select(BodyUser.email, BodyUser.name, func.max(BodyUser.seen_at))
-        .where(BodyUser.sub == sub)
-        .group_by(BodyUser.email, BodyUser.name)
+        select(BodyUser.email, BodyUser.name, BodyUser.seen_at).where(BodyUser.sub == sub).limit(1)
     ).first()
     db.execute(delete(BodyUser).where(BodyUser.sub == sub))
     if known is not None:
@@ -65,6 +64,7 @@ def _add(db: DbSession, sub: str, email: str, name: str, memberships: Iterable[M
 
 @transaction
 def forget(db: DbSession, sub: str) -> None:
+    """Nothing is known of the person's rights now: no e-mails to them until their next login."""
     db.execute(delete(BodyUser).where(BodyUser.sub == sub))
 
 

@@ -22,6 +22,9 @@ from shared.oidc_client import ended_sessions, flow, messages
 from shared.oidc_client.claims import HabilitationClaim
 
 DEFAULT_SESSION_LIFETIME = timedelta(hours=12)
+# Given a person's `sub` and their habilitations now (None: not all given) when the provider says their rights on the
+# service changed (back-channel logout with RIGHTS_CHANGED_EVENT).
+RightsChanged = Callable[[str, tuple[HabilitationClaim, ...] | None], None]
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,8 @@ class RelyingParty:
     # Called with the user once a login completes: a service that must reach its users later (SOFFi's e-mails)
     # keeps their address; the others keep nothing.
     on_login: Callable[[Any], None] | None = None
-    # Called with a person's `sub` and their habilitations now (None: not all given) when the provider says their
-    # rights on the service changed (back-channel logout with RIGHTS_CHANGED_EVENT): to correct what on_login kept.
-    on_rights_changed: Callable[[str, tuple[HabilitationClaim, ...] | None], None] | None = None
+    # To correct what on_login kept when the provider says the person's rights changed.
+    on_rights_changed: RightsChanged | None = None
 
     def role_label(self, code: str) -> str:
         return self.roles.get(code, code)
@@ -46,7 +48,7 @@ def init_rp(
     roles: Mapping[str, str] | None = None,
     engine: Callable[[], Engine] | None = None,
     on_login: Callable[[Any], None] | None = None,
-    on_rights_changed: Callable[[str, tuple[HabilitationClaim, ...] | None], None] | None = None,
+    on_rights_changed: RightsChanged | None = None,
 ) -> None:
     """Wire OpenID Connect sign-in and logout into a relying-party app. `engine`: the app's own database, where its
     migrations created the tables of `ended_sessions`; `on_login`: called with the user at each login;

@@ -38,6 +38,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -156,6 +157,20 @@ def machine_busy() -> float:
     return (user + nice + system + sum(rest)) / os.sysconf("SC_CLK_TCK")
 
 
+def hashing(layout: Layout, names: list[str]) -> tuple[float, float]:
+    """(verifications, CPU seconds they cost) so far in the instances `names`, from their /metrics: every worker's,
+    each verification's CPU measured in its thread (idp/services/passwords.py) while the load runs beside it."""
+    token = layout.secrets()["METRICS_TOKEN"]
+    found: defaultdict[str, float] = defaultdict(float)
+    for name in names:
+        port = layout.ports.idp(int(name.removeprefix("idp-")))
+        page = httpx.get(f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {token}"}).text
+        for family in text_string_to_metric_families(page):
+            for sample in family.samples:
+                found[sample.name] += sample.value
+    return found["idp_password_verifications_total"], found["idp_password_verification_cpu_seconds_total"]
+
+
 def argon2_verify(count: int = 10) -> float:
     """Median CPU seconds of one argon2id verification with the provider's parameters, in this process."""
     stored = password_context.hash(PASSWORD)
@@ -203,6 +218,8 @@ class Step:
     seconds: float
     server_cpu: float
     machine_cpu: float
+    verifications: float
+    hash_cpu: float
     outcomes: list[Outcome]
     load: float
 
@@ -217,18 +234,26 @@ class Step:
             for step in ("authorize", "login", "token", "userinfo")
         )
         per_login = self.server_cpu / max(self.logins, 1)
-        besides = (per_login - argon2) / argon2
+        hashed = self.hash_cpu / max(self.verifications, 1)  # one verification per login
         return (
             f"| {self.instances} | {self.clients} | {self.rate:.1f} | {quantiles(latencies)} | {steps} | "
-            f"{per_login * 1000:.1f} | {besides:.2f} | {self.machine_cpu / max(self.logins, 1) * 1000:.1f} | "
-            f"{sum(self.failed.values())} | {self.load:.2f} |"
+            f"{per_login * 1000:.1f} | {(per_login - argon2) / argon2:.2f} | {hashed * 1000:.1f} | "
+            f"{(per_login - hashed) * 1000:.1f} | {(per_login - hashed) / argon2:.2f} | "
+            f"{self.machine_cpu / max(self.logins, 1) * 1000:.1f} | {sum(self.failed.values())} | {self.load:.2f} |"
         )
 
 
 def closed_loop(
-    bench: Bench, clients: int, seconds: float, warm: float, pids: list[int], refresh: bool, userinfo: bool
+    bench: Bench,
+    clients: int,
+    seconds: float,
+    warm: float,
+    pids: dict[str, list[int]],
+    refresh: bool,
+    userinfo: bool,
 ) -> Step:
-    """`clients` threads, each logging in again as soon as its login ended; measured after `warm` seconds."""
+    """`clients` threads, each logging in again as soon as its login ended; measured after `warm` seconds on the
+    instances `pids` (their processes by name)."""
     outcomes: list[Outcome] = []
     start = time.monotonic()
     window = (start + warm, start + warm + seconds)
@@ -241,15 +266,20 @@ def closed_loop(
     for thread in threads:
         thread.start()
     time.sleep(max(window[0] - time.monotonic(), 0))
-    cpu, busy = cpu_seconds(pids), machine_busy()
+    every = [pid for group_pids in pids.values() for pid in group_pids]
+    # The scrapes outside the CPU's window: their own CPU is not a login's.
+    verified, hashed = hashing(bench.layout, list(pids))
+    cpu, busy = cpu_seconds(every), machine_busy()
     time.sleep(max(window[1] - time.monotonic(), 0))
-    cpu, busy = cpu_seconds(pids) - cpu, machine_busy() - busy
+    cpu, busy = cpu_seconds(every) - cpu, machine_busy() - busy
+    verified_after, hashed_after = hashing(bench.layout, list(pids))
+    verified, hashed = verified_after - verified, hashed_after - hashed
     for thread in threads:
         thread.join()
     inside = [outcome for outcome in outcomes if window[0] <= outcome.ended <= window[1]]
     ok = [outcome for outcome in inside if outcome.kind == "ok"]
     failed = Counter(outcome.detail for outcome in inside if outcome.kind != "ok")
-    return Step(0, clients, len(ok), failed, seconds, cpu, busy, ok, os.getloadavg()[0])
+    return Step(0, clients, len(ok), failed, seconds, cpu, busy, verified, hashed, ok, os.getloadavg()[0])
 
 
 def open_loop(bench: Bench, rate: float, seconds: float, threads: int) -> tuple[list[Outcome], int]:
@@ -309,11 +339,10 @@ def main() -> int:
             if count == 1 and servers.read_pid(layout.pid_file("idp-2")):
                 servers.stop_pid(layout.pid_file("idp-2"))
             pids = pin(layout, {"idp-1": 0, "idp-2": 1} if count == 2 else {"idp-1": 0})
-            every = [pid for group_pids in pids.values() for pid in group_pids]
             argon2.append(argon2_verify())
-            closed_loop(bench, 2, 3, 0, every, False, options.userinfo)  # warm up: connections, caches
+            closed_loop(bench, 2, 3, 0, pids, False, options.userinfo)  # warm up: connections, caches
             for clients in options.clients:
-                step = closed_loop(bench, clients, options.seconds, 2, every, False, options.userinfo)
+                step = closed_loop(bench, clients, options.seconds, 2, pids, False, options.userinfo)
                 step.instances = count
                 steps.append(step)
                 print(step.line(statistics.median(argon2)), flush=True)
@@ -341,7 +370,8 @@ def main() -> int:
 def table(steps: list[Step], verify: float) -> str:
     header = (
         "| instances | clients | logins/s | login p50/p95/p99 ms | authorize | login POST | token | userinfo | "
-        "instances' CPU per login ms | (CPU − argon2) / argon2 | machine CPU per login ms | failed | load 1 min |"
+        "instances' CPU per login ms | (CPU − argon2 alone) / argon2 alone | hash in the instances ms | "
+        "everything but the hash ms | ÷ argon2 alone | machine CPU per login ms | failed | load 1 min |"
     )
     lines = [header, "|" + " --- |" * (header.count("|") - 1)]
     lines += [step.line(verify) for step in steps]
@@ -374,7 +404,7 @@ def overload(bench: Bench, layout: Layout, report: Report, options: argparse.Nam
     same = {name: servers.read_pid(layout.pid_file(name)) for name in pids} == pids
     report.check(fault, "every process still runs, not restarted (same pids)", same, same)
     time.sleep(2)
-    after = closed_loop(bench, 4, 10, 0, [], refresh=True, userinfo=True)
+    after = closed_loop(bench, 4, 10, 0, {}, refresh=True, userinfo=True)
     report.check(
         "recovery",
         "10 s at normal load (4 clients): logins OK, failed",

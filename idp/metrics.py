@@ -1,5 +1,5 @@
 """The provider's own metrics, beside every app's (shared/metrics.py): logins by outcome, counted from the audit
-events that record them, and the e-mails of its outbox."""
+events that record them, the CPU its password verifications cost, and the e-mails of its outbox."""
 
 from flask import Flask
 
@@ -20,6 +20,12 @@ LOGIN_OUTCOMES = {
 def init_app(app: Flask) -> None:
     found = metrics.of(app)
     found.counter("logins", "idp_logins_total", "Logins by outcome, as the audit log records them.", ["outcome"])
+    # The hash is most of a login's CPU, and what it costs moves with the machine (its caches, its neighbours): what
+    # sizes a deployment, and what bench/sso_scale.py subtracts to measure everything else.
+    found.counter("verifications", "idp_password_verifications_total", "Password verifications (argon2id).")
+    found.counter(
+        "verification_cpu", "idp_password_verification_cpu_seconds_total", "CPU time spent verifying passwords."
+    )
     declare_metrics(found, lambda: db.session, OutboxMessage)
 
 

@@ -92,14 +92,14 @@ def of(app: Flask) -> Metrics:
     return metrics
 
 
-def count(key: str, **labels: str) -> None:
-    """Move the current app's counter `key` now."""
+def count(key: str, amount: float = 1, **labels: str) -> None:
+    """Move the current app's counter `key` now, by one or by `amount` (seconds of CPU, for instance)."""
     if not has_app_context():
         return
     found = current_app.extensions.get(EXTENSION)
     counter = found.counters.get(key) if found else None
     if counter is not None:  # an app that did not declare it (a service running a shared helper) counts nothing
-        (counter.labels(**labels) if labels else counter).inc()
+        (counter.labels(**labels) if labels else counter).inc(amount)
 
 
 def count_on_commit(session: DbSession, key: str, **labels: str) -> None:

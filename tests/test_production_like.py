@@ -41,6 +41,23 @@ def test_a_process_gets_the_variables_it_reads_and_its_apps_secret_key(tmp_path:
     assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
 
 
+def test_each_web_process_adds_up_its_workers_metrics_in_a_fresh_folder_of_its_own(tmp_path: Path) -> None:
+    place, folders = layout(tmp_path), set()
+    for name, process in instances():
+        argv = relocate(process.argv("127.0.0.1"), place.ports.of(name))
+        stale = tmp_path / "prometheus" / name / "counter_1234.db"
+        stale.parent.mkdir(parents=True, exist_ok=True)
+        stale.write_bytes(b"values of the previous run")
+        given = place.environment(argv, process.env, name)
+        if "PROMETHEUS_MULTIPROC_DIR" in process.env:  # the web apps under gunicorn, as compose.yaml runs them
+            folder = Path(given["PROMETHEUS_MULTIPROC_DIR"])
+            assert folder == tmp_path / "prometheus" / name and not any(folder.iterdir())
+            folders.add(folder)
+        else:
+            assert "PROMETHEUS_MULTIPROC_DIR" not in given
+    assert len(folders) == 5  # two provider instances and the three services
+
+
 def test_nginx_balances_the_two_local_instances_as_deploy_says(tmp_path: Path) -> None:
     config = nginx_config(layout(tmp_path))
     assert "listen 127.0.0.1:18080;" in config

@@ -45,7 +45,7 @@ def start_process(layout: Layout, name: str, process: topology.Process) -> int:
         started = subprocess.Popen(  # noqa: S603  (topology.py's own commands)
             argv,
             cwd=ROOT,
-            env=layout.environment(argv, process.env),
+            env=layout.environment(argv, process.env, name),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -4,6 +4,7 @@ secrets (generated once, mode 0600, never printed) and the variables scripts/top
 import json
 import os
 import secrets
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,14 @@ class Layout:
     def pid_file(self, name: str) -> Path:
         return self.folder / "run" / f"{name}.pid"
 
+    def fresh_metrics_folder(self, name: str) -> Path:
+        """Where the workers of process `name` keep their Prometheus values (a scrape adds them up), emptied: a
+        started process counts from zero, as prometheus-client's multiprocess mode requires."""
+        folder = self.folder / "prometheus" / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
     def url(self, name: str) -> str:
         port = self.ports.nginx if name == "idp" else self.ports.service(name)
         return f"http://127.0.0.1:{port}"
@@ -129,9 +138,13 @@ class Layout:
             values[f"{code.upper()}_CLIENT_SECRET"] = found[f"{code.upper()}_CLIENT_SECRET"]
         return values
 
-    def environment(self, argv: list[str], names: tuple[str, ...]) -> dict[str, str]:
-        """What the command `argv` is given: the caller's PATH and language, and the variables it reads."""
+    def environment(self, argv: list[str], names: tuple[str, ...], name: str = "") -> dict[str, str]:
+        """What the command `argv` is given: the caller's PATH and language, and the variables it reads. With the
+        process's `name`, a fresh folder of its own for its workers' metrics when it reads PROMETHEUS_MULTIPROC_DIR
+        (as in compose.yaml)."""
         values = self.variables()
+        if name and "PROMETHEUS_MULTIPROC_DIR" in names:
+            values["PROMETHEUS_MULTIPROC_DIR"] = str(self.fresh_metrics_folder(name))
         app = app_of(argv)
         if app:
             values["SECRET_KEY"] = self.secrets()[f"{app.removeprefix('rp_').upper()}_SECRET_KEY"]

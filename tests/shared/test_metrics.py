@@ -1,5 +1,6 @@
 """/metrics: served only with METRICS_TOKEN as a bearer token; request latency by endpoint (never by path); the
-provider's logins and e-mails counted as their transactions commit; the outbox's age read at scrape time."""
+provider's logins and e-mails counted as their transactions commit, its password verifications with their CPU; the
+outbox's age read at scrape time."""
 
 import os
 import subprocess
@@ -102,6 +103,16 @@ def test_logins_are_counted_by_outcome(app: Flask, client: webtest.TestApp) -> N
     assert log_in(client, "personne@exemple.fr", WRONG).status_code == 422
     assert value(app, "idp_logins_total", outcome="success") == 1
     assert value(app, "idp_logins_total", outcome="failure") == 2
+
+
+def test_password_verifications_count_their_cpu(app: Flask, client: webtest.TestApp) -> None:
+    make_account(db.session)
+    log_in(client, "claire.testeuse@exemple.fr")
+    client.reset()
+    log_in(client, "personne@exemple.fr", WRONG)  # an unknown address costs the same hash
+    assert value(app, "idp_password_verifications_total") == 2
+    # argon2id with 19 MiB and 2 passes: milliseconds of CPU each on any machine, never seconds
+    assert 0.002 < value(app, "idp_password_verification_cpu_seconds_total") < 2
 
 
 def test_a_login_rolled_back_counts_nothing(app: Flask) -> None:

@@ -9,9 +9,10 @@ registers a client and an account as bench/faults.py does, then:
    habilitations in the ID token, never userinfo; with --userinfo also bench/sso.py's fourth step, userinfo, as a
    client that reads it; each login from its own loopback address 127.1.x.y as in faults.py) at increasing
    concurrency, and reports logins/s, each step's p50/p95/p99, the instances' CPU per login (every thread of the
-   master and its workers, from the scheduler: /proc/<pid>/task/*/schedstat) and the whole machine's, next to one
-   argon2id verification timed in this process with the provider's own parameters (idp.services.passwords) in the
-   same run;
+   master and its workers, from the scheduler: /proc/<pid>/task/*/schedstat) and the whole machine's; the hash's
+   share of it, as the instances measure their verifications under the load (their /metrics:
+   idp_password_verification_cpu_seconds_total), and everything but the hash, next to one argon2id verification
+   timed alone in this process with the provider's own parameters (idp.services.passwords) in the same run;
 2. restarts idp-2 and offers, open loop, twice the best rate measured with two instances for 60 s (each login also
    refreshes its tokens): counts the logins that succeed, those nginx sheds (503 with its French page and
    Retry-After, or the provider's 429) and any other answer (a 500 is a failure), checks the database invariants of

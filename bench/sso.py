@@ -6,7 +6,8 @@ logins (authorize → login form → code → token → userinfo), refreshes, us
 discovery+JWKS fetches. It reports throughput, per-step latency and the server's CPU time per
 operation, read from /proc for the gunicorn workers (the load generator shares the 2 cores, so CPU
 per operation is the figure that compares), and for logins the share of the password hash, timed inside
-the workers (bench/sso_server.py). With --profile it also samples the workers with py-spy.
+the workers by the provider itself (`idp_password_verification_cpu_seconds_total`, every worker's value in the
+run's PROMETHEUS_MULTIPROC_DIR). With --profile it also samples the workers with py-spy.
 """
 
 import argparse
@@ -16,7 +17,6 @@ import re
 import secrets
 import ssl
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from prometheus_client import CollectorRegistry, multiprocess
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -72,9 +73,13 @@ def cpu_seconds(pids: list[int]) -> float:
     return sum(int(path.read_text().split()[0]) for path in tasks) / 1e9
 
 
-def hash_seconds(folder: Path, pids: list[int]) -> float:
-    """CPU seconds the workers spent verifying passwords so far (bench/sso_server.py counts them)."""
-    return sum(struct.unpack("d", (folder / str(pid)).read_bytes())[0] for pid in pids)
+def hash_seconds(folder: Path) -> float:
+    """CPU seconds the workers spent verifying passwords so far, as the provider counts them (idp/metrics.py), read
+    from their multiprocess files: with sync workers, /metrics could be answered by the same worker every time, and
+    these files need no request of their own."""
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=str(folder))
+    return registry.get_sample_value("idp_password_verification_cpu_seconds_total") or 0.0
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -173,10 +178,10 @@ def measure_logins(flow: Flow, hash_dir: Path, count: int, login: Callable[[], N
     blocks: list[tuple[float, float]] = []  # (server CPU ms per login, of which the hash), per block
     start = time.perf_counter()
     for size in [BLOCK] * (count // BLOCK) + [count % BLOCK] * bool(count % BLOCK):
-        hashed, cpu = hash_seconds(hash_dir, flow.pids), cpu_seconds(flow.pids)
+        hashed, cpu = hash_seconds(hash_dir), cpu_seconds(flow.pids)
         for _ in range(size):
             login()
-        cpu, hashed = cpu_seconds(flow.pids) - cpu, hash_seconds(hash_dir, flow.pids) - hashed
+        cpu, hashed = cpu_seconds(flow.pids) - cpu, hash_seconds(hash_dir) - hashed
         blocks.append((1000 * cpu / size, 1000 * hashed / size))
     elapsed = time.perf_counter() - start  # with the hash counters' requests: a few per block
     total = statistics.fmean([cpu for cpu, _ in blocks])
@@ -297,7 +302,7 @@ def main() -> None:
         client_id, secret = prepare(database_url, base)
         hash_dir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         environment = {
-            "BENCH_HASH_DIR": str(hash_dir),
+            "PROMETHEUS_MULTIPROC_DIR": str(hash_dir),
             "DATABASE_URL": database_url,
             "IDP_PUBLIC_URL": base,
             "SECRET_KEY": "bench-secret",

@@ -86,6 +86,19 @@ def test_each_web_process_is_checked_on_healthz(services: dict[str, Any]) -> Non
             assert f"127.0.0.1:{process.port}/healthz" in " ".join(service["healthcheck"]["test"])
 
 
+def test_each_web_process_adds_up_its_workers_metrics_in_a_folder_emptied_at_each_start(
+    services: dict[str, Any],
+) -> None:
+    web = {
+        name: service
+        for name, service in services.items()
+        if "PROMETHEUS_MULTIPROC_DIR" in service.get("environment", {})
+    }
+    assert set(web) == {"idp-1", "idp-2", "soffi", "sofi", "bpf"}
+    for service in web.values():  # a restarted container keeps its files, not a tmpfs
+        assert service["environment"]["PROMETHEUS_MULTIPROC_DIR"] in service["tmpfs"]
+
+
 def test_nginx_balances_every_instance_of_the_provider(services: dict[str, Any]) -> None:
     upstream = re.search(r"upstream idp \{(?P<body>[^}]*)\}", NGINX.read_text(encoding="utf-8"))
     assert upstream is not None

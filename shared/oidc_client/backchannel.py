@@ -133,7 +133,10 @@ def receive(token: str) -> None:
     found = validate(token, now)
     on_rights_changed = current_app.extensions["oidc_rp"].on_rights_changed
     if found.rights_changed and found.sub is not None and on_rights_changed is not None:
-        # Before the jti is recorded: if this fails, the provider sends the notice again and it is not a replay.
+        # A replay must not bring back rights a later token took away; a token seen for the first time is applied
+        # before its jti is recorded: if this fails, the provider sends the notice again and it is not a replay.
+        if ended_sessions.seen(found.jti):
+            raise InvalidLogoutToken("jti seen before (replay)")
         on_rights_changed(found.sub, found.rights_now)
     # Its jti is kept as long as the token could pass the iat check; a second time, it is refused.
     keep_until = found.iat + MAX_AGE + LEEWAY * 2

@@ -133,13 +133,25 @@ def is_ended(sub: str, sid: str | None, login_at: datetime) -> bool:
         return bool(connection.scalar(ENDED, {"sub": sub, "sid": sid, "login_at": login_at}))
 
 
+def _digest(jti: str) -> str:
+    return hashlib.sha256(jti.encode()).hexdigest()
+
+
+def seen(jti: str) -> bool:
+    """Whether a logout token with this jti was recorded already (a replay)."""
+    with _engine().connect() as connection:
+        found = connection.scalar(
+            select(seen_logout_token.c.jti_hash).where(seen_logout_token.c.jti_hash == _digest(jti))
+        )
+        return found is not None
+
+
 def end(sub: str | None, sid: str | None, at: datetime, jti: str, keep_jti_until: datetime) -> bool:
     """Record a logout token: its jti (False, and nothing ended, if it was seen already) and the end of the sessions
     it names, in one transaction."""
-    digest = hashlib.sha256(jti.encode()).hexdigest()
     try:
         with _engine().begin() as connection:
-            connection.execute(insert(seen_logout_token), {"jti_hash": digest, "expires_at": keep_jti_until})
+            connection.execute(insert(seen_logout_token), {"jti_hash": _digest(jti), "expires_at": keep_jti_until})
             connection.execute(insert(ended_session), {"sub": sub, "sid": sid, "ended_at": at})
     except IntegrityError:
         return False

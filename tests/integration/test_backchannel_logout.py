@@ -259,6 +259,32 @@ def test_soffi_reads_the_rights_in_a_valid_token_only_and_forgets_when_they_are_
         assert recipients.addresses(soffi_db.session, "996439063", utcnow()) == []
 
 
+def test_a_replayed_rights_token_does_not_undo_a_later_correction(
+    idp_url: str, http: httpx.Client, soffi: tuple[Flask, str], account: Account
+) -> None:
+    app, soffi_url = soffi
+    sign_in(http, soffi_url, account.email)
+
+    def collector_of(siret: str) -> dict[str, Any]:
+        claim = HabilitationClaim(
+            "soffi", "organisme_collecteur", "Organisme Collecteur", siret, siret[:9], "par code d'activation"
+        )
+        return claim.to_claim()
+
+    def rights(*held: dict[str, Any]) -> str:
+        claims = valid_claims(idp_url, account, None)
+        return signed(claims | {"events": EVENT | {RIGHTS_CHANGED_EVENT: {"habilitations": list(held)}}})
+
+    both = rights(collector_of(OPCO_SIRET), collector_of("99643906300016"))
+    assert post_token(soffi_url, both).status_code == 200
+    assert post_token(soffi_url, rights(collector_of("99643906300016"))).status_code == 200
+    assert body_addresses(app) == []  # no longer the OPCO's collector
+    # The first token again (captured, or delivered twice): refused, and the OPCO's e-mails stay away from the person.
+    replayed = post_token(soffi_url, both)
+    assert (replayed.status_code, replayed.json()) == (400, {"error": "invalid_request"})
+    assert body_addresses(app) == []
+
+
 def test_the_rights_of_someone_with_as_many_as_a_token_holds_reach_soffi_and_beyond_that_soffi_forgets(
     idp_app: Flask, http: httpx.Client, soffi: tuple[Flask, str]
 ) -> None:

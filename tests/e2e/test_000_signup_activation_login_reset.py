@@ -84,6 +84,8 @@ def test_sign_up_activate_log_in_and_reset_the_password(
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", name="Vos coordonnées")).to_be_visible()
+    # The anti-robot widget draws its checkbox once its script ran: a Tab pressed before lands past it.
+    expect(page.get_by_label("Je ne suis pas un robot")).to_be_visible()
     # The whole step with the keyboard: one tab stop per field, in the order they are shown.
     madame = page.get_by_label("Madame")
     madame.focus()
